@@ -1,0 +1,16 @@
+"""duban's workflow engine: the only package that imports SpiffWorkflow.
+
+It takes and returns plain data (bytes, dicts, dataclasses); it never touches the ORM,
+settings or a request.
+"""
+from .errors import BpmnValidationError, DataError, EngineError, ScriptError, ValidationIssue
+from .parser import CompiledPackage, CompiledProcess, compile_package
+from .runner import Process
+from .snapshot import Incident, RaisedEscalation, ReadyTask, Snapshot, ThrownEvent, WaitingEvent
+from .specs import UserTaskInfo
+
+__all__ = [
+    "BpmnValidationError", "CompiledPackage", "CompiledProcess", "DataError", "EngineError", "Incident",
+    "Process", "RaisedEscalation", "ReadyTask", "ScriptError", "Snapshot", "ThrownEvent", "UserTaskInfo",
+    "ValidationIssue", "WaitingEvent", "compile_package",
+]

@@ -1,0 +1,110 @@
+"""Checks on the XML that SpiffWorkflow does not make, or makes with unhelpful errors.
+
+Each rule is general (an element kind, an attribute, an expression), never a per-file case.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from .errors import ScriptError, ValidationIssue
+from .scripting import compile_script
+from .xml import BPMN_NS, local_name
+
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+UNSUPPORTED = {
+    "complexGateway": "complex gateways are not supported; use exclusive, inclusive or parallel gateways",
+    "linkEventDefinition": "link events are not supported (the engine would silently dead-end the path); "
+                           "connect the flow with a sequence flow",
+    "compensateEventDefinition": "compensation events are not supported",
+}
+EXPRESSIONS = {"conditionExpression": "eval", "condition": "eval", "timeDate": "eval", "timeDuration": "eval",
+               "timeCycle": "eval", "completionCondition": "eval", "loopCardinality": "eval",
+               "script": "exec", "preScript": "exec", "postScript": "exec"}
+PYTHON_FORMATS = {"", "python", "text/python", "text/x-python", "application/x-python", "py"}
+FLOW_NODE_REFS = ("sourceRef", "targetRef")
+RESERVED_IDS = {"Start", "End"}
+
+
+def lint(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:
+    """Return every issue found in one parsed BPMN file."""
+    root = tree.getroot()
+    ids = {e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    issues: list[ValidationIssue] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = local_name(element)
+        if name in UNSUPPORTED:
+            issues.append(_issue(filename, element, UNSUPPORTED[name]))
+        elif name == "sequenceFlow":
+            issues.extend(_check_flow(element, ids, filename))
+        elif name in EXPRESSIONS and (element.text or "").strip() and _in_process(element):
+            issues.extend(_check_expression(element, EXPRESSIONS[name], filename))
+        elif name == "scriptTask":
+            issues.extend(_check_script_format(element, filename))
+        if element.get("id") in RESERVED_IDS and name != "definitions":
+            issues.append(_issue(filename, element, f"the id {element.get('id')!r} is reserved by the engine; "
+                                                    "rename the element"))
+    return issues
+
+
+def _in_process(element: etree._Element) -> bool:
+    if etree.QName(element).namespace not in {BPMN_NS, SPIFF_NS}:
+        return False
+    return any(local_name(a) in {"process", "subProcess"} for a in element.iterancestors())
+
+
+def _check_flow(flow: etree._Element, ids: set[str], filename: str) -> list[ValidationIssue]:
+    if not flow.get("id"):
+        return [_issue(filename, flow, "a sequence flow has no id (the engine would drop it)")]
+    return [
+        _issue(filename, flow, f"{attr} points to {flow.get(attr)!r}, which is not defined in this file")
+        for attr in FLOW_NODE_REFS if flow.get(attr) not in ids
+    ]
+
+
+def _check_expression(element: etree._Element, mode: str, filename: str) -> list[ValidationIssue]:
+    text = element.text or ""
+    kind = "script" if mode == "exec" else "expression"
+    try:
+        compile_script(text, mode)
+    except ScriptError as exc:
+        return [_issue(filename, element, f"{kind} refused: {exc}", line_of=element)]
+    except Exception as exc:  # anything else RestrictedPython trips over is still a refusal
+        return [_issue(filename, element, f"{kind} cannot be compiled: {type(exc).__name__}: {exc}",
+                       line_of=element)]
+    return []
+
+
+def _check_script_format(task: etree._Element, filename: str) -> list[ValidationIssue]:
+    script_format = (task.get("scriptFormat") or "").strip().lower()
+    if script_format in PYTHON_FORMATS:
+        return []
+    return [_issue(filename, task, f"script language {script_format!r} is not supported; duban runs "
+                                   "Python scripts (RestrictedPython)")]
+
+
+def _owner(element: etree._Element) -> etree._Element:
+    node = element
+    while node is not None and not node.get("id"):
+        node = node.getparent()
+    return node if node is not None else element
+
+
+def _issue(filename: str, element: etree._Element, message: str,
+           line_of: etree._Element | None = None) -> ValidationIssue:
+    owner = _owner(element)
+    return ValidationIssue(file=filename, message=message, element_id=owner.get("id") or "",
+                           element_type=local_name(owner), line=(line_of or element).sourceline)
+
+
+def warnings(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:
+    """Things that deploy but that the person uploading should know about."""
+    return [
+        _issue(filename, e, "duban has no connector for service tasks: this one completes without "
+                            "calling anything")
+        for e in tree.getroot().iter() if isinstance(e.tag, str) and local_name(e) in {"serviceTask", "sendTask"}
+        and etree.QName(e).namespace == BPMN_NS and not len(e.findall(f"{{{BPMN_NS}}}messageEventDefinition"))
+        and not (local_name(e) == "sendTask" and e.get("messageRef"))
+    ]

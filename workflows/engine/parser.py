@@ -1,0 +1,185 @@
+"""Turn uploaded BPMN (and DMN) files into deployable process specs, or one clear validation error."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from . import serializer
+from .errors import BpmnValidationError, ValidationIssue
+from .lint import lint
+from .lint import warnings
+from .specs import describe_user_tasks
+from .xml import ElementInfo, element_index, local_name, parse_xml
+
+CAMUNDA_NAMESPACES = ("http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn")
+
+
+@dataclass(frozen=True)
+class CompiledProcess:
+    """One deployable process (or collaboration) with its spec serialized once."""
+
+    key: str
+    name: str
+    dialect: str
+    spec: str
+    form_keys: tuple[str, ...] = ()
+    lanes: tuple[str, ...] = ()
+
+
+@dataclass
+class CompiledPackage:
+    processes: list[CompiledProcess]
+    warnings: list[ValidationIssue] = field(default_factory=list)
+
+
+@dataclass
+class _Source:
+    name: str
+    tree: etree._ElementTree
+    index: dict[str, ElementInfo]
+
+
+def compile_package(files: Mapping[str, bytes]) -> CompiledPackage:
+    """Validate and compile BPMN files (plus the DMN files they use) deployed together."""
+    if not any(_is_bpmn(name) for name in files):
+        raise BpmnValidationError([ValidationIssue(file="", message="no BPMN file was uploaded")])
+    sources, dmn, issues = _read(files)
+    if issues:
+        raise BpmnValidationError(issues)
+    dialect = "camunda" if any(_uses_camunda(s.tree) for s in sources) else "spiff"
+    parser = _parser(dialect, sources, dmn)
+    keys = _deployable_keys(sources)
+    processes = [_compile_one(parser, key, dialect, sources) for key in keys]
+    return CompiledPackage(processes=processes,
+                           warnings=[w for s in sources for w in warnings(s.tree, s.name)])
+
+
+def _is_bpmn(name: str) -> bool:
+    return not name.lower().endswith(".dmn")
+
+
+def _read(files: Mapping[str, bytes]) -> tuple[list[_Source], list[tuple[str, etree._ElementTree]], list]:
+    sources, dmn, issues = [], [], []
+    for name, content in files.items():
+        try:
+            if _is_bpmn(name):
+                tree = parse_xml(content, name)
+                issues.extend(lint(tree, name))
+                sources.append(_Source(name, tree, element_index(tree)))
+            else:
+                dmn.append((name, parse_xml(content, name, namespace=None)))
+        except BpmnValidationError as exc:
+            issues.extend(exc.issues)
+    if not issues:
+        issues.extend(_check_executable(sources))
+    return sources, dmn, issues
+
+
+def _check_executable(sources: list[_Source]) -> list[ValidationIssue]:
+    processes = [(s, p) for s in sources for p in s.tree.getroot() if local_name(p) == "process"]
+    if not processes:
+        return [ValidationIssue(file=sources[0].name, message="the file defines no process")]
+    if any(p.get("isExecutable", "true") == "true" for _, p in processes):
+        return []
+    return [ValidationIssue(file=s.name, element_id=p.get("id", ""), element_type="process", line=p.sourceline,
+                            message='the process is not executable (isExecutable="false"); mark it '
+                                    'executable to deploy it') for s, p in processes]
+
+
+def _uses_camunda(tree: etree._ElementTree) -> bool:
+    return any(ns in CAMUNDA_NAMESPACES for ns in tree.getroot().nsmap.values())
+
+
+def _parser(dialect: str, sources: list[_Source], dmn: list) -> SpiffBpmnParser | CamundaParser:
+    parser = CamundaParser() if dialect == "camunda" else SpiffBpmnParser()
+    for name, tree in dmn:
+        _guard(sources, lambda t=tree: parser.add_dmn_xml(t.getroot(), filename=name))
+    for source in sources:
+        _guard(sources, lambda s=source: parser.add_bpmn_xml(s.tree, filename=s.name), default_file=source.name)
+    return parser
+
+
+def _deployable_keys(sources: list[_Source]) -> list[str]:
+    keys: list[str] = []
+    for source in sources:
+        root = source.tree.getroot()
+        executable = [p.get("id") for p in root if local_name(p) == "process"
+                      and p.get("isExecutable", "true") == "true"]
+        collaborations = [c for c in root if local_name(c) == "collaboration"]
+        participants = {pt.get("processRef") for c in collaborations for pt in c if local_name(pt) == "participant"}
+        if collaborations and len(set(executable) & participants) > 1:
+            keys.append(collaborations[0].get("id"))
+            executable = [p for p in executable if p not in participants]
+        keys.extend(executable)
+    return keys
+
+
+def _compile_one(parser, key: str, dialect: str, sources: list[_Source]) -> CompiledProcess:
+    def build() -> CompiledProcess:
+        if key in parser.collaborations:
+            spec, subprocesses = parser.get_collaboration(key)
+        else:
+            spec = parser.get_spec(key)
+            subprocesses = parser.get_subprocess_specs(key)
+        workflow = BpmnWorkflow(spec, subprocesses)
+        tasks = describe_user_tasks([spec, *subprocesses.values()])
+        return CompiledProcess(
+            key=key, name=spec.description or key, dialect=dialect,
+            spec=serializer.spec_json(workflow, dialect),
+            form_keys=tuple(sorted({t.form_key for t in tasks if t.form_key})),
+            lanes=tuple(sorted({t.lane for t in tasks if t.lane})),
+        )
+    return _guard(sources, build, default_file=sources[0].name)
+
+
+def _guard(sources: list[_Source], fn, default_file: str = ""):
+    """Run a parser call; turn whatever it raises into a validation error with file and line."""
+    try:
+        return fn()
+    except BpmnValidationError:
+        raise
+    except ValidationException as exc:
+        raise BpmnValidationError([_from_validation(exc, sources, default_file)]) from None
+    except RecursionError:
+        raise BpmnValidationError([ValidationIssue(
+            file=default_file, message="the process loops back on itself in a way the engine cannot "
+                                       "predict (a task flowing straight back to itself?)")]) from None
+    except Exception as exc:  # the engine raises KeyError/TypeError/... on some malformed input
+        raise BpmnValidationError([_from_unexpected(exc, sources, default_file)]) from None
+
+
+def _locate(element_id: str, sources: list[_Source], default_file: str) -> tuple[str, ElementInfo | None]:
+    for source in sources:
+        if element_id and element_id in source.index:
+            return source.name, source.index[element_id]
+    return default_file, None
+
+
+def _from_validation(exc: ValidationException, sources: list[_Source], default_file: str) -> ValidationIssue:
+    element_id = getattr(exc, "id", "") or ""
+    file_name, info = _locate(element_id, sources, getattr(exc, "file_name", "") or default_file)
+    message = str(exc.args[0] if exc.args else exc).split("\nSource Details")[0].strip()
+    line = info.line if info else (int(exc.line_number) if str(exc.line_number or "").isdigit() else None)
+    return ValidationIssue(file=file_name, message=_reword(message), element_id=element_id,
+                           element_type=(info.tag if info else getattr(exc, "tag", "") or ""), line=line)
+
+
+def _from_unexpected(exc: Exception, sources: list[_Source], default_file: str) -> ValidationIssue:
+    detail = str(exc)
+    element_id = next((i for s in sources for i in s.index if i and f"'{i}'" in detail), "")
+    file_name, info = _locate(element_id, sources, default_file)
+    return ValidationIssue(file=file_name, element_id=element_id, element_type=info.tag if info else "",
+                           line=info.line if info else None,
+                           message=f"the engine cannot build this process: {type(exc).__name__}: {detail}")
+
+
+def _reword(message: str) -> str:
+    if "perhaps a form has the same ID" in message:
+        return "a sequence flow or reference points to an element that does not exist (" + message + ")"
+    return message

@@ -1,0 +1,253 @@
+"""Run process instances: start, complete a task, fire timers, deliver events, retry, cancel.
+
+Every function takes the definition's spec and the instance's stored state and returns a
+``Snapshot``; nothing here touches the database, settings or a request.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
+    EscalationEventDefinition,
+    SignalEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from . import serializer
+from .errors import EngineError
+from .scripting import ScriptEngine
+from .snapshot import (
+    Incident,
+    RaisedEscalation,
+    ReadyTask,
+    Snapshot,
+    ThrownEvent,
+    WaitingEvent,
+    escalation_level,
+)
+from .specs import describe
+
+_EVENT_KINDS = {"MessageEventDefinition": "message", "SignalEventDefinition": "signal",
+                "TimeDateEventDefinition": "timer", "DurationTimerEventDefinition": "timer",
+                "CycleTimerEventDefinition": "timer", "ConditionalEventDefinition": "condition"}
+
+
+class Process:
+    """A deployed process version: its spec text and dialect, bound to a script engine."""
+
+    def __init__(self, spec: str, dialect: str, time_limit: float = 2.0):
+        self.spec = spec
+        self.dialect = dialect
+        self.script_engine = ScriptEngine(time_limit)
+
+    def _load(self, state: bytes) -> BpmnWorkflow:
+        workflow = serializer.load_state(self.spec, state, self.dialect)
+        workflow.script_engine = self.script_engine
+        return workflow
+
+    def _blank(self) -> BpmnWorkflow:
+        return serializer.new_workflow(self.spec, self.dialect)
+
+    # --- operations -------------------------------------------------------------------------
+
+    def start(self, data: dict | None = None) -> Snapshot:
+        """Create an instance, hand it the start data and run it to its first wait."""
+        serializer.check_data(data or {})
+        workflow = self._blank()
+        workflow.script_engine = self.script_engine
+        workflow.get_next_task(spec_name="Start").data.update(data or {})
+        return _step(workflow, self.dialect, lambda: None)
+
+    def complete(self, state: bytes, task_id: str, data: dict | None = None) -> Snapshot:
+        """Complete a READY human task with the submitted data and run on."""
+        serializer.check_data(data or {})
+        workflow = self._load(state)
+        task = _ready_human_task(workflow, task_id)
+
+        def body():
+            task.data.update(data or {})
+            task.run()
+        return _step(workflow, self.dialect, body)
+
+    def fire_timers(self, state: bytes) -> Snapshot:
+        """Fire every timer that is due now and run on."""
+        workflow = self._load(state)
+        return _step(workflow, self.dialect, workflow.refresh_timers)
+
+    def deliver(self, state: bytes, kind: str, name: str, payload: object = None,
+                correlations: dict | None = None) -> Snapshot:
+        """Deliver a message or signal from outside; EngineError if nothing waits for it."""
+        serializer.check_data(payload if isinstance(payload, dict) else {})
+        workflow = self._load(state)
+        definition = MessageEventDefinition(name) if kind == "message" else SignalEventDefinition(name)
+        event = BpmnEvent(definition, payload=payload, correlations=correlations or {})
+
+        def body():
+            try:
+                workflow.send_event(event)
+            except WorkflowException as exc:
+                raise EngineError(f"the instance is not waiting for {kind} {name!r}") from exc
+        return _step(workflow, self.dialect, body)
+
+    def retry(self, state: bytes, data: dict | None = None) -> Snapshot:
+        """Run the tasks that failed again, after patching their data."""
+        serializer.check_data(data or {})
+        workflow = self._load(state)
+        failed = workflow.get_tasks(state=TaskState.ERROR)
+        if not failed:
+            raise EngineError("the instance has no failed task to retry")
+
+        def body():
+            for task in failed:
+                task.data.update(data or {})
+                task.run()
+        return _step(workflow, self.dialect, body)
+
+    def cancel(self, state: bytes) -> Snapshot:
+        """Cancel every open task (terminate)."""
+        workflow = self._load(state)
+        workflow.cancel()
+        return _snapshot(workflow, self.dialect, [], None)
+
+    def data(self, state: bytes) -> dict:
+        """The instance's current data (the last completed task's data)."""
+        workflow = self._load(state)
+        return dict(workflow.data or {}) | dict(_latest_data(workflow))
+
+    def ready_task_ids(self, state: bytes) -> set[str]:
+        return {str(t.id) for t in _human_ready(self._load(state))}
+
+
+def _latest_data(workflow: BpmnWorkflow) -> dict:
+    done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.last_state_change]
+    return max(done, key=lambda t: t.last_state_change).data if done else {}
+
+
+def _ready_human_task(workflow: BpmnWorkflow, task_id: str):
+    try:
+        task = workflow.get_task_from_id(UUID(str(task_id)))
+    except (ValueError, SpiffWorkflowException):
+        task = None
+    if task is None:
+        raise EngineError(f"task {task_id} is not part of this instance")
+    if not task.task_spec.manual:
+        raise EngineError(f"task {task_id} is not a human task")
+    if task.state != TaskState.READY:
+        raise EngineError(f"task {task_id} is {TaskState.get_name(task.state).lower()}, not ready")
+    return task
+
+
+def _step(workflow: BpmnWorkflow, dialect: str, body) -> Snapshot:
+    """Run ``body`` then the engine; a failure inside becomes an incident, not an exception."""
+    completed: list = []
+    incident = None
+    try:
+        body()
+        workflow.do_engine_steps(did_complete_task=completed.append)
+        workflow.refresh_timers()
+        workflow.do_engine_steps(did_complete_task=completed.append)
+    except SpiffWorkflowException as exc:
+        incident = _incident(workflow, exc)
+    except RecursionError:
+        incident = _incident(workflow, EngineError("the process loops too deeply for the engine"))
+    return _snapshot(workflow, dialect, completed, incident)
+
+
+def _incident(workflow: BpmnWorkflow, exc: Exception) -> Incident:
+    task = getattr(exc, "task", None)
+    if task is None:
+        failed = workflow.get_tasks(state=TaskState.ERROR)
+        task = failed[0] if failed else None
+    notes = getattr(exc, "notes", None) or []
+    message = str(exc.args[0] if exc.args else exc)
+    if notes:
+        message += " (" + "; ".join(str(n) for n in notes) + ")"
+    return Incident(
+        task_id=str(task.id) if task is not None else "",
+        bpmn_id=(task.task_spec.bpmn_id or task.task_spec.name) if task is not None else "",
+        message=message, line=getattr(exc, "line_number", None) or None,
+        error_line=getattr(exc, "error_line", "") or "",
+    )
+
+
+def _human_ready(workflow: BpmnWorkflow) -> list:
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def _snapshot(workflow: BpmnWorkflow, dialect: str, completed: list, incident: Incident | None) -> Snapshot:
+    ready = [ReadyTask(task_id=str(t.id), info=describe(t.task_spec)) for t in _human_ready(workflow)]
+    waiting = [_waiting(e) for e in workflow.waiting_events()]
+    if incident is None and workflow.get_tasks(state=TaskState.ERROR):
+        incident = _incident(workflow, EngineError("a task failed"))
+    if incident:
+        status = "error"
+    elif workflow.completed:
+        status = "completed"
+    elif ready:
+        status = "running"
+    else:
+        status = "waiting"
+    return Snapshot(
+        state=serializer.dump_state(workflow, dialect), status=status, ready_tasks=ready, waiting=waiting,
+        escalations=[e for t in completed if (e := _escalation(t)) is not None],
+        thrown=[e for e in (_thrown(ev) for ev in workflow.get_events()) if e is not None],
+        incident=incident,
+    )
+
+
+def _waiting(event) -> WaitingEvent:
+    kind = _EVENT_KINDS.get(event.event_type, event.event_type)
+    due = _due(event.value) if kind == "timer" else None
+    return WaitingEvent(kind=kind, name=str(event.name or ""), due_at=due)
+
+
+def _due(value) -> dt.datetime | None:
+    if isinstance(value, dict):
+        value = value.get("next")
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    try:
+        return TimerEventDefinition.get_datetime(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _escalation(task) -> RaisedEscalation | None:
+    spec = task.task_spec
+    definition = getattr(spec, "event_definition", None)
+    if not isinstance(spec, ThrowingEvent) or not isinstance(definition, EscalationEventDefinition):
+        return None
+    code = str(definition.code or "")
+    return RaisedEscalation(
+        event_task_id=str(task.id), code=code, name=str(definition.name or spec.bpmn_name or ""),
+        level=escalation_level(code, spec.bpmn_name or ""), lane=spec.lane or "",
+        attached_task_id=_attached_task_id(task),
+    )
+
+
+def _attached_task_id(task) -> str | None:
+    """The activity a boundary event path hangs off (the late task an escalation is about)."""
+    node = task.parent
+    while node is not None:
+        if isinstance(node.task_spec, BoundaryEventSplit):
+            main = [c for c in node.children if c.task_spec.manual]
+            return str(main[0].id) if main else None
+        node = node.parent
+    return None
+
+
+def _thrown(event) -> ThrownEvent | None:
+    definition = event.event_definition
+    kind = {"MessageEventDefinition": "message", "SignalEventDefinition": "signal"}.get(type(definition).__name__)
+    if kind is None:
+        return None
+    return ThrownEvent(kind=kind, name=str(definition.name), payload=event.payload,
+                       correlations=dict(event.correlations or {}))

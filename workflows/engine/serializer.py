@@ -1,0 +1,101 @@
+"""Workflow state as gzip-compressed JSON text, with the process spec stored once per version.
+
+Never hand this JSON to a ``jsonb`` column: SpiffWorkflow 3.2 restores task data as deltas in
+key order, and jsonb reorders keys (task data would be silently lost).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import threading
+from decimal import Decimal
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
+from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG as SPIFF_CONFIG
+
+from .errors import DataError
+
+_CONFIGS = {"spiff": SPIFF_CONFIG, "camunda": CAMUNDA_CONFIG}
+_SPEC_KEYS = ("spec", "subprocess_specs")
+_local = threading.local()
+RESERVED_KEYS = frozenset({"typename"})
+
+
+def _serializer(dialect: str) -> BpmnWorkflowSerializer:
+    # The registry keeps per-call state (encoder mode), so each thread gets its own.
+    cache = _local.__dict__.setdefault("serializers", {})
+    if dialect not in cache:
+        registry = BpmnWorkflowSerializer.configure(_CONFIGS[dialect])
+        registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+        registry.register(dt.date, lambda v: {"value": v.isoformat()}, lambda v: dt.date.fromisoformat(v["value"]))
+        cache[dialect] = BpmnWorkflowSerializer(registry)
+    return cache[dialect]
+
+
+def _to_dict(workflow: BpmnWorkflow, dialect: str) -> dict:
+    ser = _serializer(dialect)
+    ser.registry._encoder_mode = True
+    try:
+        dct = ser.to_dict(workflow)
+        dct[ser.VERSION_KEY] = ser.VERSION
+        return dct
+    finally:
+        ser.registry._encoder_mode = False
+
+
+def _dumps(dct: dict, dialect: str) -> str:
+    ser = _serializer(dialect)
+    try:
+        return json.dumps(dct, cls=ser._encoder_cls, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"workflow data cannot be stored: {exc}") from None
+
+
+def spec_json(workflow: BpmnWorkflow, dialect: str) -> str:
+    """The spec part of a serialization, stored once per process definition version."""
+    dct = _to_dict(workflow, dialect)
+    return _dumps({key: dct[key] for key in _SPEC_KEYS}, dialect)
+
+
+def dump_state(workflow: BpmnWorkflow, dialect: str) -> bytes:
+    """Serialize an instance without its spec, gzip-compressed."""
+    dct = _to_dict(workflow, dialect)
+    for key in _SPEC_KEYS:
+        dct.pop(key, None)
+    return gzip.compress(_dumps(dct, dialect).encode("utf-8"), compresslevel=5)
+
+
+def new_workflow(spec: str, dialect: str) -> BpmnWorkflow:
+    """A fresh workflow for a stored spec."""
+    ser = _serializer(dialect)
+    specs = json.loads(spec)
+    return BpmnWorkflow(ser.from_dict(specs["spec"]),
+                        {key: ser.from_dict(value) for key, value in specs["subprocess_specs"].items()})
+
+
+def load_state(spec: str, state: bytes, dialect: str) -> BpmnWorkflow:
+    """Rebuild a workflow from its definition's spec and its stored state."""
+    ser = _serializer(dialect)
+    dct = json.loads(gzip.decompress(state))
+    dct.update(json.loads(spec))
+    ser.migrate(dct)
+    return ser.from_dict(dct)
+
+
+def check_data(data: object, path: str = "", depth: int = 0) -> None:
+    """Refuse data the serializer cannot round-trip (reserved keys, non-string keys, deep nesting)."""
+    if depth > 32:
+        raise DataError(f"data nested deeper than 32 levels at {path or 'top level'}")
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if not isinstance(key, str):
+                raise DataError(f"data keys must be strings; {path or 'top level'} has {key!r}")
+            if key in RESERVED_KEYS:
+                raise DataError(f"'{key}' is a reserved name and cannot be used as a data key ({path or 'top'})")
+            check_data(value, f"{path}.{key}" if path else key, depth + 1)
+    elif isinstance(data, list | tuple):
+        for index, value in enumerate(data):
+            check_data(value, f"{path}[{index}]", depth + 1)
