@@ -48,4 +48,4 @@ def _from_el(body: str) -> str:
             python = python.replace(word, replacement)
     python = re.sub(r"!(?!=)", " not ", python)
     python = re.sub(r"\bempty\s+([A-Za-z_][\w.]*)", r"(not \1)", python)
-    return python.strip()
+    return re.sub(r"\s+", " ", python).strip()

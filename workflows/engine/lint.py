@@ -96,7 +96,7 @@ def _issue(filename: str, element: etree._Element, message: str,
            line_of: etree._Element | None = None) -> ValidationIssue:
     owner = _owner(element)
     return ValidationIssue(file=filename, message=message, element_id=owner.get("id") or "",
-                           element_type=local_name(owner), line=(line_of or element).sourceline)
+                           element_type=local_name(owner), line=(line_of if line_of is not None else element).sourceline)
 
 
 def warnings(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:

@@ -30,6 +30,7 @@ class CompiledProcess:
     spec: str
     form_keys: tuple[str, ...] = ()
     lanes: tuple[str, ...] = ()
+    inline_forms: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -134,6 +135,7 @@ def _compile_one(parser, key: str, dialect: str, sources: list[_Source]) -> Comp
             spec=serializer.spec_json(workflow, dialect),
             form_keys=tuple(sorted({t.form_key for t in tasks if t.form_key})),
             lanes=tuple(sorted({t.lane for t in tasks if t.lane})),
+            inline_forms={t.bpmn_id: t.form_schema for t in tasks if t.form_schema},
         )
     return _guard(sources, build, default_file=sources[0].name)
 

@@ -183,7 +183,8 @@ def _human_ready(workflow: BpmnWorkflow) -> list:
 
 
 def _snapshot(workflow: BpmnWorkflow, dialect: str, completed: list, incident: Incident | None) -> Snapshot:
-    ready = [ReadyTask(task_id=str(t.id), info=describe(t.task_spec)) for t in _human_ready(workflow)]
+    ready = [ReadyTask(task_id=str(t.id), info=(info := describe(t.task_spec)), due_at=_task_due(t, info))
+             for t in _human_ready(workflow)]
     waiting = [_waiting(e) for e in workflow.waiting_events()]
     if incident is None and workflow.get_tasks(state=TaskState.ERROR):
         incident = _incident(workflow, EngineError("a task failed"))
@@ -203,6 +204,22 @@ def _snapshot(workflow: BpmnWorkflow, dialect: str, completed: list, incident: I
     )
 
 
+def _task_due(task, info) -> dt.datetime | None:
+    """A task's due date from its ``dueDate`` (expression or ISO literal) or ``dueIn`` (duration)."""
+    try:
+        if info.properties.get("dueDate"):
+            value = task.workflow.script_engine.evaluate(task, info.properties["dueDate"])
+            return _due(value) if value else None
+        if info.properties.get("dueIn"):
+            duration = TimerEventDefinition.parse_iso_duration(info.properties["dueIn"].strip())
+            start = task.last_state_change and dt.datetime.fromtimestamp(task.last_state_change, dt.UTC)
+            start = start or dt.datetime.now(dt.UTC)
+            return start + TimerEventDefinition.get_timedelta_from_start(duration, start)
+    except Exception:  # a bad due expression must not stop the process; the task just has no due date
+        return None
+    return None
+
+
 def _waiting(event) -> WaitingEvent:
     kind = _EVENT_KINDS.get(event.event_type, event.event_type)
     due = _due(event.value) if kind == "timer" else None
@@ -214,6 +231,8 @@ def _due(value) -> dt.datetime | None:
         value = value.get("next")
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(23, 59, 59), dt.UTC)
     try:
         return TimerEventDefinition.get_datetime(str(value))
     except (TypeError, ValueError):

@@ -7,6 +7,7 @@ wall-clock bound enforced by a trace function, so ``while True: pass`` ends with
 """
 from __future__ import annotations
 
+import ast
 import datetime as _dt
 import decimal
 import math
@@ -51,6 +52,13 @@ def compile_script(source: str, mode: str) -> CodeType:
 
 @lru_cache(maxsize=2048)
 def _compile(source: str, mode: str) -> CodeType:
+    try:
+        tree = ast.parse(source, mode=mode)
+    except SyntaxError as exc:
+        raise ScriptError(f"syntax error on line {exc.lineno}: {exc.msg}") from None
+    if any(isinstance(node, ast.Import | ast.ImportFrom) for node in ast.walk(tree)):
+        raise ScriptError("import statements are not allowed; datetime, date, timedelta, Decimal and math "
+                          "are available without importing")
     try:
         return compile_restricted(source, "<string>", mode)
     except SyntaxError as exc:

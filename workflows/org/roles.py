@@ -1,0 +1,56 @@
+"""Resolve BPMN lanes to roles and units, and decide who may act where."""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from .models import Membership, Role, Unit, UnitKind
+
+_LABELS = {
+    "领导": Role.LEADER, "组长": Role.LEADER, "副组长": Role.DEPUTY, "成员": Role.MEMBER,
+    "办公室主任": Role.OFFICE_DIRECTOR, "办公室": Role.OFFICE_DIRECTOR, "office": Role.OFFICE_DIRECTOR,
+    "股室负责人": Role.DEPARTMENT_HEAD, "department": Role.DEPARTMENT_HEAD, "校长": Role.PRINCIPAL,
+    "园长": Role.PRINCIPAL, "联络员": Role.LIAISON, "school": Role.LIAISON, "工作人员": Role.STAFF,
+}
+
+
+def role_for_lane(lane: str) -> str:
+    """A lane names a role: by its code (``liaison``), its label (``联络员``) or a common alias."""
+    text = (lane or "").strip()
+    if not text:
+        return ""
+    lowered = text.lower().replace(" ", "_").replace("-", "_")
+    if lowered in Role.values:
+        return lowered
+    return _LABELS.get(text, _LABELS.get(lowered, lowered))
+
+
+def unit_for_role(role: str, unit: Unit | None) -> Unit | None:
+    """The nearest unit, from ``unit`` upwards, where someone holds ``role`` (multi-level linkage)."""
+    if unit is None:
+        return None
+    if not role:
+        return unit
+    chain = unit.ancestors_and_self()
+    holders = set(Membership.objects.filter(unit__in=chain, role=role).values_list("unit_id", flat=True))
+    return next((u for u in chain if u.pk in holders), unit)
+
+
+def is_office(user: AbstractBaseUser) -> bool:
+    """The leading group's office (and system administrators) may act on every task."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, unit__kind=UnitKind.OFFICE).exists()
+
+
+def holds(user: AbstractBaseUser, *, unit_id: int | None, role: str) -> bool:
+    """Does the user hold ``role`` (any role if blank) in ``unit_id`` (anywhere if None)?"""
+    if not user.is_authenticated:
+        return False
+    memberships = Membership.objects.filter(user=user)
+    if unit_id is not None:
+        memberships = memberships.filter(unit_id=unit_id)
+    if role:
+        memberships = memberships.filter(role=role)
+    return memberships.exists()

@@ -1,0 +1,61 @@
+"""The append-only audit trail: rows are inserted, never updated or deleted."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    DEPLOYED = "definition.deployed", _("Definition deployed")
+    STARTED = "instance.started", _("Instance started")
+    SUSPENDED = "instance.suspended", _("Instance suspended")
+    RESUMED = "instance.resumed", _("Instance resumed")
+    TERMINATED = "instance.terminated", _("Instance terminated")
+    COMPLETED = "instance.completed", _("Instance completed")
+    RETRIED = "instance.retried", _("Incident retried")
+    INCIDENT = "instance.incident", _("Incident raised")
+    TASK_CREATED = "task.created", _("Task created")
+    CLAIMED = "task.claimed", _("Task claimed")
+    UNCLAIMED = "task.unclaimed", _("Task released")
+    DRAFT_SAVED = "task.draft_saved", _("Draft saved")
+    TASK_COMPLETED = "task.completed", _("Task completed")
+    TASK_CANCELLED = "task.cancelled", _("Task cancelled")
+    TIMER_FIRED = "timer.fired", _("Timer fired")
+    ESCALATED = "escalation.raised", _("Escalation raised")
+    MESSAGE = "event.delivered", _("Message or signal delivered")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("audit events cannot be changed")
+
+    def delete(self):
+        raise PermissionError("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices, db_index=True)
+    instance_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    definition_id = models.BigIntegerField(null=True, blank=True)
+    task_guid = models.CharField(max_length=36, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events cannot be deleted")

@@ -1,0 +1,57 @@
+"""Deployments (the uploaded files) and the versioned process definitions they contain."""
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Deployment(models.Model):
+    """One upload: a set of BPMN/DMN/form files; identical bytes are never stored twice."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    deployed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    deployed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deployment")
+        verbose_name_plural = _("deployments")
+
+
+class DeploymentFile(models.Model):
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255)
+    content = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deployment", "name"], name="deployment_file_unique")]
+
+
+class ProcessDefinition(models.Model):
+    """A process (or collaboration) by key and version; the spec is stored here once."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.PROTECT, related_name="definitions")
+    key = models.CharField(_("key"), max_length=255, db_index=True)
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=255)
+    dialect = models.CharField(max_length=16)
+    spec = models.TextField(help_text="serialized engine spec (text, never jsonb: key order matters)")
+    forms_json = models.TextField(default="{}", help_text="form key -> JSON Schema, as text to keep field order")
+    lanes = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("process definition")
+        verbose_name_plural = _("process definitions")
+        ordering = ["key", "-version"]
+        constraints = [models.UniqueConstraint(fields=["key", "version"], name="definition_key_version")]
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"
+
+    @property
+    def forms(self) -> dict:
+        return json.loads(self.forms_json)

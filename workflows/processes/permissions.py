@@ -1,0 +1,33 @@
+"""Who may see and act on a human task (the API maps 'cannot see' to 404, 'cannot act' to 403)."""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from workflows.org.models import Membership
+from workflows.org.roles import holds, is_office
+
+from .models import HumanTask
+
+__all__ = ["can_act_on", "can_see", "is_office"]
+
+
+def can_act_on(user: AbstractBaseUser, task: HumanTask) -> bool:
+    """The assignee, a holder of the candidate role in the candidate unit, or the office."""
+    if not user.is_authenticated:
+        return False
+    if task.assignee_id == user.pk or is_office(user):
+        return True
+    if task.candidate_unit_id is None and not task.candidate_role:
+        return False
+    return holds(user, unit_id=task.candidate_unit_id, role=task.candidate_role)
+
+
+def can_see(user: AbstractBaseUser, task: HumanTask) -> bool:
+    """Those who may act, and members of the units above the task's unit (managers in scope)."""
+    if can_act_on(user, task):
+        return True
+    unit = task.candidate_unit or task.instance.unit
+    if unit is None or not user.is_authenticated:
+        return False
+    above = [u.pk for u in unit.ancestors_and_self()]
+    return Membership.objects.filter(user=user, unit_id__in=above).exists()

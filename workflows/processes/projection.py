@@ -1,0 +1,157 @@
+"""Write what an engine step produced: instance row, human tasks, escalations, incidents, audit.
+
+Always called inside the transaction that holds the instance's row lock, right after the step,
+so the rows never disagree with the stored state.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from workflows.engine import Snapshot
+from workflows.org.roles import role_for_lane, unit_for_role
+
+from .audit import audit_record
+from .models import (
+    AuditAction,
+    Escalation,
+    EventSubscription,
+    HumanTask,
+    HumanTaskState,
+    Incident,
+    InstanceStatus,
+    ProcessInstance,
+)
+
+_TERMINAL = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
+
+
+def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: AbstractBaseUser | None,
+                   completed_guid: str | None = None) -> None:
+    """Store the snapshot's state and bring every projection row in line with it."""
+    now = timezone.now()
+    instance.state = snapshot.state
+    instance.status = snapshot.status
+    instance.next_timer_at = snapshot.next_timer_at
+    instance.revision += 1
+    if snapshot.status in _TERMINAL and instance.ended_at is None:
+        instance.ended_at = now
+    instance.save(update_fields=["state", "status", "next_timer_at", "revision", "ended_at", "updated_at"])
+    completed = _sync_tasks(instance, snapshot, actor, completed_guid, now)
+    _raise_escalations(instance, snapshot, now)
+    _close_escalations(instance, completed, now)
+    _sync_incident(instance, snapshot, now)
+    _sync_subscriptions(instance, snapshot)
+    if snapshot.status == InstanceStatus.COMPLETED:
+        audit_record(action=AuditAction.COMPLETED, actor=actor, instance=instance)
+    if snapshot.thrown:
+        events = [{"kind": e.kind, "name": e.name, "payload": e.payload, "correlations": e.correlations}
+                  for e in snapshot.thrown]
+        transaction.on_commit(lambda: _route_later(instance.pk, events))
+
+
+def _route_later(source_id: int, events: list[dict]) -> None:
+    from .tasks import route_thrown_events
+
+    route_thrown_events.delay(source_id, json.loads(json.dumps(events, default=str)))
+
+
+def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> list[int]:
+    ready = {t.task_id: t for t in snapshot.ready_tasks}
+    open_rows = {str(row.task_guid): row for row in instance.human_tasks.filter(state=HumanTaskState.READY)}
+    completed: list[int] = []
+    for guid, row in open_rows.items():
+        if guid in ready:
+            continue
+        done = guid == completed_guid
+        row.state = HumanTaskState.COMPLETED if done else HumanTaskState.CANCELLED
+        row.completed_at = now
+        row.completed_by = actor if done and actor is not None and actor.is_authenticated else None
+        row.save(update_fields=["state", "completed_at", "completed_by"])
+        if done:
+            completed.append(row.pk)
+        else:
+            audit_record(action=AuditAction.TASK_CANCELLED, actor=None, instance=instance, task_guid=guid)
+    new = [_new_row(instance, t, now) for guid, t in ready.items() if guid not in open_rows]
+    HumanTask.objects.bulk_create(new)
+    for row in new:
+        audit_record(action=AuditAction.TASK_CREATED, instance=instance, task_guid=str(row.task_guid),
+                     detail={"bpmn_id": row.bpmn_id, "name": row.name})
+    return completed
+
+
+def _new_row(instance: ProcessInstance, ready, now) -> HumanTask:
+    info = ready.info
+    role = role_for_lane(info.lane)
+    unit = unit_for_role(role, instance.unit)
+    # A lane-less task in an instance without a unit goes to whoever started the instance.
+    assignee = instance.started_by if not role and unit is None else None
+    return HumanTask(
+        instance=instance, task_guid=uuid.UUID(ready.task_id), bpmn_id=info.bpmn_id, name=info.name[:255],
+        documentation=info.documentation, lane=info.lane, candidate_role=role, candidate_unit=unit,
+        assignee=assignee, due_at=ready.due_at, form_key=_form_key(info), created_at=now,
+    )
+
+
+def _form_key(info) -> str:
+    if info.form_key:
+        return info.form_key
+    return f"inline:{info.bpmn_id}" if info.form_schema else ""
+
+
+def _close_escalations(instance, completed_task_ids: list[int], now) -> None:
+    """An escalation closes when its task is completed, or when the instance ends."""
+    open_escalations = Escalation.objects.filter(instance=instance, closed_at__isnull=True)
+    if instance.status in _TERMINAL:
+        open_escalations.update(closed_at=now)
+    elif completed_task_ids:
+        open_escalations.filter(human_task_id__in=completed_task_ids).update(closed_at=now)
+
+
+def _raise_escalations(instance, snapshot, now) -> None:
+    for raised in snapshot.escalations:
+        task = None
+        if raised.attached_task_id:
+            task = instance.human_tasks.filter(task_guid=raised.attached_task_id).first()
+        role = role_for_lane(raised.lane)
+        escalation, created = Escalation.objects.get_or_create(
+            instance=instance, event_guid=uuid.UUID(raised.event_task_id),
+            defaults={"human_task": task, "level": raised.level, "code": raised.code, "name": raised.name[:255],
+                      "target_role": role, "target_unit": unit_for_role(role, instance.unit), "raised_at": now,
+                      "closed_at": now if instance.status in _TERMINAL else None},
+        )
+        if created:
+            audit_record(action=AuditAction.ESCALATED, instance=instance,
+                         task_guid=str(task.task_guid) if task else "",
+                         detail={"level": escalation.level, "code": escalation.code, "target_role": role})
+
+
+def _sync_incident(instance, snapshot, now) -> None:
+    open_incidents = Incident.objects.filter(instance=instance, resolved_at__isnull=True)
+    incident = snapshot.incident
+    if incident is None:
+        open_incidents.update(resolved_at=now)
+        return
+    if open_incidents.filter(task_guid=incident.task_id).exists():
+        return
+    open_incidents.update(resolved_at=now)
+    Incident.objects.create(instance=instance, task_guid=incident.task_id, bpmn_id=incident.bpmn_id,
+                            message=incident.message, line=incident.line, error_line=incident.error_line,
+                            raised_at=now)
+    audit_record(action=AuditAction.INCIDENT, instance=instance, task_guid=incident.task_id,
+                 detail={"bpmn_id": incident.bpmn_id, "message": incident.message[:500], "line": incident.line})
+
+
+def _sync_subscriptions(instance, snapshot) -> None:
+    wanted = {(w.kind, w.name) for w in snapshot.waiting if w.kind in ("message", "signal") and w.name}
+    current = {(s.kind, s.name): s.pk for s in instance.subscriptions.all()}
+    stale = [pk for key, pk in current.items() if key not in wanted]
+    if stale:
+        EventSubscription.objects.filter(pk__in=stale).delete()
+    EventSubscription.objects.bulk_create(
+        [EventSubscription(instance=instance, kind=k, name=n[:255]) for k, n in wanted - current.keys()]
+    )

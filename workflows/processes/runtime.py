@@ -1,0 +1,20 @@
+"""The engine Process for a definition version, parsed once per process and reused."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.conf import settings
+
+from workflows.engine import Process
+
+from .models import ProcessDefinition
+
+
+@lru_cache(maxsize=256)
+def _process(definition_id: int, spec: str, dialect: str, time_limit: float) -> Process:
+    return Process(spec, dialect, time_limit)
+
+
+def process_for(definition: ProcessDefinition) -> Process:
+    """Definitions are immutable once deployed, so caching by id is safe."""
+    return _process(definition.pk, definition.spec, definition.dialect, settings.DUBAN_SCRIPT_TIME_LIMIT)

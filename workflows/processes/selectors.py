@@ -1,0 +1,43 @@
+"""Reads: the inbox and escalation lists are indexed queries on projection rows."""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+
+from workflows.org.models import Membership
+from workflows.org.roles import is_office
+
+from .models import Escalation, HumanTask, HumanTaskState
+
+
+def _candidate_filter(user: AbstractBaseUser) -> Q:
+    memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+    candidate = Q(pk__in=[])
+    for unit_id, role in memberships:
+        candidate |= Q(candidate_unit_id=unit_id, candidate_role__in=[role, ""])
+    for role in {r for _, r in memberships}:
+        candidate |= Q(candidate_unit__isnull=True, candidate_role=role)
+    return candidate
+
+
+def inbox_for_user(*, user: AbstractBaseUser, include_unit: bool = True) -> QuerySet[HumanTask]:
+    """Ready tasks assigned to the user, plus (optionally) unclaimed ones their roles may take."""
+    ready = HumanTask.objects.filter(state=HumanTaskState.READY)
+    mine = Q(assignee=user)
+    if include_unit:
+        mine |= Q(assignee__isnull=True) & _candidate_filter(user)
+    return (ready.filter(mine).select_related("instance__definition", "candidate_unit", "assignee")
+            .order_by("due_at", "id"))
+
+
+def tasks_for_office() -> QuerySet[HumanTask]:
+    return HumanTask.objects.filter(state=HumanTaskState.READY).order_by("due_at", "id")
+
+
+def escalations_open(*, user: AbstractBaseUser) -> QuerySet[Escalation]:
+    """Open escalations targeted at the user's units (all of them for the office)."""
+    rows = Escalation.objects.filter(closed_at__isnull=True).select_related("human_task", "target_unit")
+    if is_office(user):
+        return rows.order_by("raised_at")
+    units = Membership.objects.filter(user=user).values_list("unit_id", flat=True)
+    return rows.filter(target_unit_id__in=list(units)).order_by("raised_at")

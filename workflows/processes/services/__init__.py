@@ -1,0 +1,1 @@
+"""Writes: plain functions named <entity>_<action>, keyword-only, each in one transaction."""

@@ -1,0 +1,119 @@
+"""Deploy BPMN packages as versioned process definitions."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from workflows.engine import BpmnValidationError, CompiledProcess, ValidationIssue, compile_package
+
+from ..audit import audit_record
+from ..errors import Conflict, Invalid, NotFound
+from ..forms import check_schema
+from ..models import AuditAction, Deployment, DeploymentFile, ProcessDefinition
+
+MAX_FILES = 50
+
+
+@dataclass
+class DeployResult:
+    definitions: list[ProcessDefinition]
+    created: bool
+    warnings: list[ValidationIssue] = field(default_factory=list)
+
+
+def package_hash(files: Mapping[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+def definition_deploy(*, files: Mapping[str, bytes], actor: AbstractBaseUser | None = None) -> DeployResult:
+    """Validate and store BPMN (+ DMN, + JSON Schema forms); identical bytes return the same versions.
+
+    Raises ``Invalid`` with ``details={"issues": [...]}`` (file, element id, type, line, message);
+    nothing is stored then.
+    """
+    if not files or len(files) > MAX_FILES:
+        raise Invalid(f"upload between 1 and {MAX_FILES} files", {"issues": []})
+    sha = package_hash(files)
+    existing = Deployment.objects.filter(sha256=sha).first()
+    if existing is not None:
+        return DeployResult(definitions=list(existing.definitions.order_by("key")), created=False)
+    forms, issues = _read_forms(files)
+    try:
+        package = compile_package({n: c for n, c in files.items() if not n.lower().endswith(".json")})
+    except BpmnValidationError as exc:
+        issues.extend(exc.issues)
+        package = None
+    if issues or package is None:
+        raise Invalid("the BPMN cannot be deployed", {"issues": [i.as_dict() for i in issues]})
+    warnings = list(package.warnings) + _missing_forms(package.processes, forms)
+    for _attempt in range(3):
+        try:
+            return _store(files, sha, package.processes, forms, warnings, actor)
+        except IntegrityError:  # a concurrent deploy took the sha or the version number
+            existing = Deployment.objects.filter(sha256=sha).first()
+            if existing is not None:
+                return DeployResult(definitions=list(existing.definitions.order_by("key")), created=False)
+    raise Conflict("another deployment of the same process is in progress; try again")
+
+
+def _read_forms(files: Mapping[str, bytes]) -> tuple[dict[str, dict], list[ValidationIssue]]:
+    forms, issues = {}, []
+    for name, content in files.items():
+        if not name.lower().endswith(".json"):
+            continue
+        try:
+            schema = json.loads(content.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            issues.append(ValidationIssue(file=name, message=f"not valid JSON: {exc}"))
+            continue
+        problems = check_schema(schema, name)
+        issues.extend(ValidationIssue(file=name, message=p) for p in problems)
+        if not problems:
+            forms[name] = schema
+    return forms, issues
+
+
+def _missing_forms(processes: list[CompiledProcess], forms: dict) -> list[ValidationIssue]:
+    return [ValidationIssue(file="", message=f"form {key!r} used by {p.key} was not uploaded; its tasks accept "
+                                             "any data until it is")
+            for p in processes for key in p.form_keys if key not in forms]
+
+
+@transaction.atomic
+def _store(files, sha, processes, forms, warnings, actor) -> DeployResult:
+    deployment = Deployment.objects.create(sha256=sha, deployed_by=actor)
+    DeploymentFile.objects.bulk_create([
+        DeploymentFile(deployment=deployment, name=name, content=content.decode("utf-8", errors="replace"))
+        for name, content in files.items()
+    ])
+    definitions = []
+    for compiled in processes:
+        latest = ProcessDefinition.objects.filter(key=compiled.key).aggregate(v=Max("version"))["v"] or 0
+        definition = ProcessDefinition.objects.create(
+            deployment=deployment, key=compiled.key, version=latest + 1, name=compiled.name[:255],
+            dialect=compiled.dialect, spec=compiled.spec, lanes=list(compiled.lanes),
+            forms_json=json.dumps({**forms, **{f"inline:{k}": v for k, v in compiled.inline_forms.items()}},
+                                  ensure_ascii=False),
+        )
+        definitions.append(definition)
+        audit_record(action=AuditAction.DEPLOYED, actor=actor, definition_id=definition.pk,
+                     detail={"key": definition.key, "version": definition.version, "sha256": sha})
+    return DeployResult(definitions=definitions, created=True, warnings=warnings)
+
+
+def definition_for_start(*, key: str, version: int | None = None) -> ProcessDefinition:
+    """The latest version of ``key`` (or the given version)."""
+    definitions = ProcessDefinition.objects.filter(key=key)
+    definition = (definitions.filter(version=version) if version else definitions.order_by("-version")).first()
+    if definition is None:
+        raise NotFound(f"no process definition {key!r}" + (f" version {version}" if version else ""))
+    return definition

@@ -1,0 +1,112 @@
+"""Claim, release, save a draft of, and complete human tasks."""
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from workflows.engine import DataError, EngineError
+
+from ..audit import audit_record
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..forms import schema_for, validate_form
+from ..models import AuditAction, HumanTask, HumanTaskState
+from ..permissions import can_act_on, can_see, is_office
+from ..projection import snapshot_apply
+from ..runtime import process_for
+from .locking import instance_lock, require_active
+
+
+def _locked_task(task_id: int, actor: AbstractBaseUser) -> HumanTask:
+    """Lock the task's instance, then load the task; check scope."""
+    instance_id = HumanTask.objects.filter(pk=task_id).values_list("instance_id", flat=True).first()
+    if instance_id is None:
+        raise NotFound(f"task {task_id} does not exist")
+    instance = instance_lock(instance_id)
+    task = HumanTask.objects.select_related("assignee", "candidate_unit").get(pk=task_id)
+    task.instance = instance
+    if not can_see(actor, task):
+        raise NotFound(f"task {task_id} does not exist")
+    return task
+
+
+def _require_ready(task: HumanTask) -> None:
+    if task.state != HumanTaskState.READY:
+        raise Conflict(f"the task is already {task.state}", {"state": task.state})
+
+
+def _require_holder(task: HumanTask, actor: AbstractBaseUser) -> None:
+    if not can_act_on(actor, task):
+        raise Forbidden("you may not act on this task")
+    if task.assignee_id is not None and task.assignee_id != actor.pk and not is_office(actor):
+        raise Conflict(f"the task is claimed by {task.assignee}", {"assignee": str(task.assignee)})
+
+
+@transaction.atomic
+def human_task_claim(*, task_id: int, actor: AbstractBaseUser) -> HumanTask:
+    """Take a candidate task for yourself; claiming a task someone else holds is a conflict."""
+    task = _locked_task(task_id, actor)
+    _require_ready(task)
+    _require_holder(task, actor)
+    if task.assignee_id == actor.pk:
+        return task
+    task.assignee = actor
+    task.claimed_at = timezone.now()
+    task.save(update_fields=["assignee", "claimed_at"])
+    audit_record(action=AuditAction.CLAIMED, actor=actor, instance=task.instance, task_guid=str(task.task_guid))
+    return task
+
+
+@transaction.atomic
+def human_task_unclaim(*, task_id: int, actor: AbstractBaseUser) -> HumanTask:
+    """Give a claimed task back to its candidates."""
+    task = _locked_task(task_id, actor)
+    _require_ready(task)
+    _require_holder(task, actor)
+    if task.assignee_id is None:
+        raise Conflict("the task is not claimed")
+    task.assignee = None
+    task.claimed_at = None
+    task.save(update_fields=["assignee", "claimed_at"])
+    audit_record(action=AuditAction.UNCLAIMED, actor=actor, instance=task.instance, task_guid=str(task.task_guid))
+    return task
+
+
+@transaction.atomic
+def human_task_save_draft(*, task_id: int, actor: AbstractBaseUser, data: dict) -> HumanTask:
+    """Keep unfinished form data with the task (not validated, not sent to the engine)."""
+    task = _locked_task(task_id, actor)
+    _require_ready(task)
+    _require_holder(task, actor)
+    if not isinstance(data, dict):
+        raise Invalid("draft data must be a JSON object", {"": ["expected an object"]})
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    if len(text) > 1_000_000:
+        raise Invalid("the draft is too large", {"": ["at most 1,000,000 characters"]})
+    task.draft_json = text
+    task.save(update_fields=["draft_json"])
+    audit_record(action=AuditAction.DRAFT_SAVED, actor=actor, instance=task.instance, task_guid=str(task.task_guid))
+    return task
+
+
+@transaction.atomic
+def human_task_complete(*, task_id: int, actor: AbstractBaseUser, data: dict) -> HumanTask:
+    """Submit a task: ready, yours to act on, form valid; a second submit is a conflict."""
+    task = _locked_task(task_id, actor)
+    _require_ready(task)
+    _require_holder(task, actor)
+    require_active(task.instance)
+    data = validate_form(schema_for(task), data)
+    try:
+        snapshot = process_for(task.instance.definition).complete(task.instance.state, str(task.task_guid), data)
+    except DataError as exc:
+        raise Invalid(str(exc), {"": [str(exc)]}) from None
+    except EngineError as exc:
+        raise Conflict(str(exc)) from None
+    audit_record(action=AuditAction.TASK_COMPLETED, actor=actor, instance=task.instance,
+                 task_guid=str(task.task_guid), detail={"bpmn_id": task.bpmn_id, "fields": sorted(data)[:50]})
+    snapshot_apply(instance=task.instance, snapshot=snapshot, actor=actor, completed_guid=str(task.task_guid))
+    task.refresh_from_db()
+    return task

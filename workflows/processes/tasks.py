@@ -1,0 +1,34 @@
+"""Celery tasks: thin, take ids, safe to run twice."""
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from .errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="workflows.processes.tasks.sweep_timers", acks_late=True)
+def sweep_timers() -> int:
+    """Fire due timers (Celery beat runs this every DUBAN_TIMER_SWEEP_SECONDS)."""
+    from .services.timers import timer_sweep
+
+    return timer_sweep()
+
+
+@shared_task(name="workflows.processes.tasks.route_thrown_events", acks_late=True)
+def route_thrown_events(source_instance_id: int, events: list[dict]) -> int:
+    """Deliver messages/signals one instance threw to the instances waiting for them."""
+    from .services.events import event_deliver
+
+    delivered = 0
+    for event in events:
+        try:
+            delivered += len(event_deliver(kind=event["kind"], name=event["name"], payload=event.get("payload"),
+                                           correlations=event.get("correlations")))
+        except ServiceError as exc:
+            log.info("event %s %r from instance %s not delivered: %s", event["kind"], event["name"],
+                     source_instance_id, exc.message)
+    return delivered
