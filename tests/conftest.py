@@ -16,16 +16,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def office_user(django_user_model):
+def bureau(db):
+    return Unit.objects.create(code="bureau", name="区教育体育局", kind=UnitKind.BUREAU)
+
+
+@pytest.fixture
+def office_user(django_user_model, bureau):
     user = django_user_model.objects.create_user("office", password="pw")
-    office = Unit.objects.create(code="office", name="领导小组办公室", kind=UnitKind.OFFICE)
+    office = Unit.objects.create(code="office", name="领导小组办公室", kind=UnitKind.OFFICE, parent=bureau)
     Membership.objects.create(user=user, unit=office, role="office_director")
     return user
 
 
 @pytest.fixture
-def schools(db):
-    bureau = Unit.objects.create(code="bureau", name="区教育体育局", kind=UnitKind.BUREAU)
+def schools(bureau):
     return {code: Unit.objects.create(code=code, name=f"学校{code}", kind=UnitKind.SCHOOL, parent=bureau)
             for code in ("A", "B")}
 

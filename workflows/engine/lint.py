@@ -56,8 +56,6 @@ def _in_process(element: etree._Element) -> bool:
 
 
 def _check_flow(flow: etree._Element, ids: set[str], filename: str) -> list[ValidationIssue]:
-    if not flow.get("id"):
-        return [_issue(filename, flow, "a sequence flow has no id (the engine would drop it)")]
     return [
         _issue(filename, flow, f"{attr} points to {flow.get(attr)!r}, which is not defined in this file")
         for attr in FLOW_NODE_REFS if flow.get(attr) not in ids

@@ -15,9 +15,11 @@ from .errors import BpmnValidationError, ValidationIssue
 from .lint import lint
 from .lint import warnings
 from .specs import describe_user_tasks
+from .normalize import normalize
 from .xml import ElementInfo, element_index, local_name, parse_xml
 
 CAMUNDA_NAMESPACES = ("http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn")
+SPIFF_NAMESPACE = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def compile_package(files: Mapping[str, bytes]) -> CompiledPackage:
     sources, dmn, issues = _read(files)
     if issues:
         raise BpmnValidationError(issues)
-    dialect = "camunda" if any(_uses_camunda(s.tree) for s in sources) else "spiff"
+    dialect = _dialect([s.tree for s in sources])
     parser = _parser(dialect, sources, dmn)
     keys = _deployable_keys(sources)
     processes = [_compile_one(parser, key, dialect, sources) for key in keys]
@@ -71,6 +73,7 @@ def _read(files: Mapping[str, bytes]) -> tuple[list[_Source], list[tuple[str, et
         try:
             if _is_bpmn(name):
                 tree = parse_xml(content, name)
+                normalize(tree)
                 issues.extend(lint(tree, name))
                 sources.append(_Source(name, tree, element_index(tree)))
             else:
@@ -93,8 +96,18 @@ def _check_executable(sources: list[_Source]) -> list[ValidationIssue]:
                                     'executable to deploy it') for s, p in processes]
 
 
-def _uses_camunda(tree: etree._ElementTree) -> bool:
-    return any(ns in CAMUNDA_NAMESPACES for ns in tree.getroot().nsmap.values())
+def _dialect(trees: list[etree._ElementTree]) -> str:
+    """Camunda's parser when extensions in its (or Activiti's) namespace are used and Spiff's are not."""
+    used = set()
+    for tree in trees:
+        for element in tree.getroot().iter():
+            if not isinstance(element.tag, str):
+                continue
+            used.add(etree.QName(element).namespace)
+            used.update(etree.QName(a).namespace for a in element.attrib if a.startswith("{"))
+    if SPIFF_NAMESPACE in used:
+        return "spiff"
+    return "camunda" if used & set(CAMUNDA_NAMESPACES) else "spiff"
 
 
 def _parser(dialect: str, sources: list[_Source], dmn: list) -> SpiffBpmnParser | CamundaParser:

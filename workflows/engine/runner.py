@@ -9,12 +9,17 @@ import datetime as dt
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import _EndJoin
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask as PlainServiceTask
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
     EscalationEventDefinition,
     SignalEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
@@ -151,14 +156,63 @@ def _step(workflow: BpmnWorkflow, dialect: str, body) -> Snapshot:
     incident = None
     try:
         body()
-        workflow.do_engine_steps(did_complete_task=completed.append)
+        _run_engine(workflow, completed)
         workflow.refresh_timers()
-        workflow.do_engine_steps(did_complete_task=completed.append)
+        _run_engine(workflow, completed)
     except SpiffWorkflowException as exc:
         incident = _incident(workflow, exc)
     except RecursionError:
         incident = _incident(workflow, EngineError("the process loops too deeply for the engine"))
     return _snapshot(workflow, dialect, completed, incident)
+
+
+def _run_engine(workflow: BpmnWorkflow, completed: list) -> None:
+    """Engine steps, plus two rules the engine lacks (see docs/decisions.md):
+    service tasks without a connector complete as no-ops, and event subprocesses that never
+    started end with their parent instead of keeping it open forever.
+    """
+    for _ in range(1000):
+        workflow.do_engine_steps(did_complete_task=completed.append)
+        idle = [t for t in workflow.get_tasks(state=TaskState.STARTED) if type(t.task_spec) is PlainServiceTask]
+        for task in idle:
+            task.complete()
+            completed.append(task)
+        if not idle and not _end_untriggered_event_subprocesses(workflow):
+            return
+
+
+_ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+
+
+def _end_untriggered_event_subprocesses(workflow: BpmnWorkflow) -> bool:
+    """Where a (sub)process waits only on event subprocesses whose start never fired, cancel them."""
+    ended = False
+    for process in [workflow, *workflow.subprocesses.values()]:
+        tasks = process.get_tasks(state=_ACTIVE, skip_subprocesses=True)
+        joins = [t for t in tasks if isinstance(t.task_spec, _EndJoin) and t.state == TaskState.WAITING]
+        others = [t for t in tasks if not isinstance(t.task_spec, _EndJoin)]
+        if not joins or not others or not all(_untriggered_event_subprocess(workflow, t) for t in others):
+            continue
+        for task in others:
+            workflow.cancel(workflow.subprocesses[task.id])
+            task.cancel()
+        for join in joins:
+            join.task_spec._update(join)
+        ended = True
+    return ended
+
+
+def _untriggered_event_subprocess(workflow: BpmnWorkflow, task) -> bool:
+    """An embedded subprocess still parked on its start event (only event subprocesses park there).
+
+    Judged by state, not by spec class: the parser builds nested event subprocesses as plain ones.
+    """
+    if not isinstance(task.task_spec, SubWorkflowTask) or task.id not in workflow.subprocesses:
+        return False
+    inner = workflow.subprocesses[task.id]
+    waiting = inner.get_tasks(state=TaskState.WAITING)
+    started = [t for t in inner.get_tasks(state=TaskState.FINISHED_MASK) if t.task_spec.name != "Start"]
+    return bool(waiting) and not started and all(isinstance(t.task_spec, StartEvent) for t in waiting)
 
 
 def _incident(workflow: BpmnWorkflow, exc: Exception) -> Incident:
@@ -185,7 +239,7 @@ def _human_ready(workflow: BpmnWorkflow) -> list:
 def _snapshot(workflow: BpmnWorkflow, dialect: str, completed: list, incident: Incident | None) -> Snapshot:
     ready = [ReadyTask(task_id=str(t.id), info=(info := describe(t.task_spec)), due_at=_task_due(t, info))
              for t in _human_ready(workflow)]
-    waiting = [_waiting(e) for e in workflow.waiting_events()]
+    waiting = _waiting_events(workflow)
     if incident is None and workflow.get_tasks(state=TaskState.ERROR):
         incident = _incident(workflow, EngineError("a task failed"))
     if incident:
@@ -220,10 +274,18 @@ def _task_due(task, info) -> dt.datetime | None:
     return None
 
 
-def _waiting(event) -> WaitingEvent:
-    kind = _EVENT_KINDS.get(event.event_type, event.event_type)
-    due = _due(event.value) if kind == "timer" else None
-    return WaitingEvent(kind=kind, name=str(event.name or ""), due_at=due)
+def _waiting_events(workflow: BpmnWorkflow) -> list[WaitingEvent]:
+    """Every catch event the instance waits on; a multiple event (event gateway) counts each part."""
+    waiting = []
+    for task in workflow.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        parts = definition.event_definitions if isinstance(definition, MultipleEventDefinition) else [definition]
+        for part in parts:
+            details = part.details(task)
+            kind = _EVENT_KINDS.get(type(part).__name__, type(part).__name__)
+            waiting.append(WaitingEvent(kind=kind, name=str(details.name or part.name or ""),
+                                        due_at=_due(details.value) if kind == "timer" else None))
+    return waiting
 
 
 def _due(value) -> dt.datetime | None:

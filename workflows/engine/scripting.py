@@ -10,13 +10,16 @@ from __future__ import annotations
 import ast
 import datetime as _dt
 import decimal
+import json
 import math
+import random
+import statistics
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from types import CodeType
+from types import CodeType, SimpleNamespace
 
 from RestrictedPython import compile_restricted, limited_builtins, safe_globals, utility_builtins
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
@@ -39,6 +42,20 @@ _HELPERS = {
 }
 
 
+_IMPORTABLE = {
+    "datetime": _dt, "math": math, "decimal": decimal, "json": json, "random": random, "statistics": statistics,
+    # the clock, without sleep()
+    "time": SimpleNamespace(time=time.time, gmtime=time.gmtime, localtime=time.localtime,
+                            strftime=time.strftime, mktime=time.mktime),
+}
+
+
+def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+    if level or name not in _IMPORTABLE:
+        raise ImportError(f"module {name!r} cannot be imported in BPMN scripts")
+    return _IMPORTABLE[name]
+
+
 def _guarded_pow(base, exp):
     if isinstance(exp, int | float) and abs(exp) > 512:
         raise ScriptError("exponent too large")
@@ -56,9 +73,13 @@ def _compile(source: str, mode: str) -> CodeType:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
         raise ScriptError(f"syntax error on line {exc.lineno}: {exc.msg}") from None
-    if any(isinstance(node, ast.Import | ast.ImportFrom) for node in ast.walk(tree)):
-        raise ScriptError("import statements are not allowed; datetime, date, timedelta, Decimal and math "
-                          "are available without importing")
+    for node in ast.walk(tree):
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+            [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+        refused = [m for m in modules if m not in _IMPORTABLE]
+        if refused:
+            raise ScriptError(f"importing {refused[0]!r} is not allowed; scripts may import "
+                              + ", ".join(sorted(_IMPORTABLE)))
     try:
         return compile_restricted(source, "<string>", mode)
     except SyntaxError as exc:
@@ -103,7 +124,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 
     def _globals(self) -> dict:
         g = dict(safe_globals)
-        g["__builtins__"] = _SAFE_BUILTINS
+        g["__builtins__"] = {**_SAFE_BUILTINS, "__import__": _guarded_import}
         g.update(_HELPERS)
         g.update({
             "_getattr_": safer_getattr, "_getitem_": default_guarded_getitem,

@@ -13,6 +13,9 @@ from decimal import Decimal
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.config import BpmnTaskSpecConverter, MessageEventDefinitionConverter
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask as PlainServiceTask
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as PlainMessageDefinition
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
 from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG as SPIFF_CONFIG
 
@@ -29,6 +32,12 @@ def _serializer(dialect: str) -> BpmnWorkflowSerializer:
     cache = _local.__dict__.setdefault("serializers", {})
     if dialect not in cache:
         registry = BpmnWorkflowSerializer.configure(_CONFIGS[dialect])
+        if dialect == "camunda":
+            # CamundaParser leaves service, send and receive tasks to the plain BPMN classes,
+            # which its serializer config forgets; register them (the plain message definition
+            # under its own name, since Camunda's class has the same one).
+            BpmnTaskSpecConverter(PlainServiceTask, registry)
+            MessageEventDefinitionConverter(PlainMessageDefinition, registry, typename="PlainMessageEventDefinition")
         registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
         registry.register(dt.date, lambda v: {"value": v.isoformat()}, lambda v: dt.date.fromisoformat(v["value"]))
         cache[dialect] = BpmnWorkflowSerializer(registry)

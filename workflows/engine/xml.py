@@ -73,3 +73,4 @@ def element_index(tree: etree._ElementTree) -> dict[str, ElementInfo]:
 
 def _error(filename: str, message: str, **kw) -> BpmnValidationError:
     return BpmnValidationError([ValidationIssue(file=filename, message=message, **kw)])
+

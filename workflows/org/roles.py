@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
 
 from .models import Membership, Role, Unit, UnitKind
 
@@ -25,14 +26,31 @@ def role_for_lane(lane: str) -> str:
 
 
 def unit_for_role(role: str, unit: Unit | None) -> Unit | None:
-    """The nearest unit, from ``unit`` upwards, where someone holds ``role`` (multi-level linkage)."""
+    """The nearest unit where someone holds ``role`` (multi-level linkage).
+
+    Walk up from ``unit``; at each level take the level itself if someone there holds the role,
+    else the one child unit of that level that has holders (the office beside the schools).
+    Two or more such children are ambiguous, so the walk goes on upwards; with no holder
+    anywhere the instance's own unit is the candidate.
+    """
     if unit is None:
         return None
     if not role:
         return unit
     chain = unit.ancestors_and_self()
-    holders = set(Membership.objects.filter(unit__in=chain, role=role).values_list("unit_id", flat=True))
-    return next((u for u in chain if u.pk in holders), unit)
+    holders = Membership.objects.filter(role=role).filter(
+        models.Q(unit__in=chain) | models.Q(unit__parent__in=chain)).values_list("unit_id", "unit__parent_id")
+    in_chain = {unit_id for unit_id, _ in holders}
+    children_by_parent: dict[int, set[int]] = {}
+    for unit_id, parent_id in holders:
+        children_by_parent.setdefault(parent_id, set()).add(unit_id)
+    for level in chain:
+        if level.pk in in_chain:
+            return level
+        children = children_by_parent.get(level.pk, set()) - {u.pk for u in chain}
+        if len(children) == 1:
+            return Unit.objects.get(pk=children.pop())
+    return unit
 
 
 def is_office(user: AbstractBaseUser) -> bool:

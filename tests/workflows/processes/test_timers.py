@@ -1,0 +1,109 @@
+"""Timers fire from the sweep: boundary timers, escalations as rows, next_timer_at kept in step."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tests.builders import (
+    chain,
+    definitions,
+    escalation,
+    escalation_throw,
+    process,
+    timer_boundary,
+    user_task,
+)
+from tests.workflows.processes.helpers import ready, start
+from workflows.processes.models import (
+    AuditAction,
+    AuditEvent,
+    Escalation,
+    EscalationLevel,
+    HumanTaskState,
+    InstanceStatus,
+)
+from workflows.processes.services.human_tasks import human_task_complete
+from workflows.processes.services.instances import instance_suspend
+from workflows.processes.services.timers import due_instance_ids, timer_sweep
+
+pytestmark = pytest.mark.django_db
+
+LADDER = definitions(
+    process("ladder",
+            '<bpmn:startEvent id="start"/>' + user_task("report") + '<bpmn:endEvent id="end"/>'
+            + timer_boundary("remind_before", "report", "PT1H")
+            + escalation_throw("raise_reminder", "esc_reminder") + '<bpmn:endEvent id="reminder_done"/>'
+            + timer_boundary("supervise_after", "report", "P2D")
+            + escalation_throw("raise_supervise", "esc_supervise") + '<bpmn:endEvent id="supervise_done"/>'
+            + chain("start", "report", "end") + chain("remind_before", "raise_reminder", "reminder_done")
+            + chain("supervise_after", "raise_supervise", "supervise_done"),
+            lanes={"liaison": ["start", "report", "end"], "principal": ["raise_reminder", "reminder_done"],
+                   "office": ["raise_supervise", "supervise_done"]}),
+    head=escalation("esc_reminder", "reminder") + escalation("esc_supervise", "supervise"),
+)
+DEADLINE = definitions(process(
+    "deadline", '<bpmn:startEvent id="start"/>' + user_task("report") + user_task("handle_overdue")
+    + '<bpmn:endEvent id="end"/>' + timer_boundary("too_late", "report", "PT2H", interrupting=True)
+    + chain("start", "report", "end") + chain("too_late", "handle_overdue")))
+
+
+def _later(hours: float):
+    return time_machine.travel(timezone.now() + dt.timedelta(hours=hours), tick=False)
+
+
+def test_non_interrupting_ladder_raises_each_level_once(office_user, schools, person):
+    instance = start(LADDER, actor=office_user, unit=schools["A"])
+    office = office_user.memberships.get().unit
+    instance.refresh_from_db()
+    first_due = instance.next_timer_at
+    assert first_due and abs((first_due - timezone.now()).total_seconds() - 3600) < 60
+    assert due_instance_ids() == []
+    with _later(1.1):
+        assert timer_sweep() == 1
+        assert timer_sweep() == 0
+    reminder = Escalation.objects.get(level=EscalationLevel.REMINDER)
+    assert reminder.target_role == "principal" and reminder.target_unit == schools["A"]
+    assert reminder.human_task.bpmn_id == "report" and reminder.closed_at is None
+    assert ready(instance)[0].bpmn_id == "report"  # the task stays open
+    with _later(49):
+        assert timer_sweep() == 1
+    supervise = Escalation.objects.get(level=EscalationLevel.SUPERVISE)
+    assert (supervise.target_role, supervise.target_unit) == ("office_director", office)
+    assert AuditEvent.objects.filter(action=AuditAction.ESCALATED).count() == 2
+    human_task_complete(task_id=ready(instance)[0].pk, actor=office_user, data={})
+    assert not Escalation.objects.filter(closed_at__isnull=True).exists()
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.COMPLETED and instance.next_timer_at is None
+
+
+def test_interrupting_deadline_cancels_the_task_and_opens_the_next(office_user):
+    instance = start(DEADLINE, actor=office_user)
+    with _later(3):
+        assert timer_sweep() == 1
+    rows = {t.bpmn_id: t.state for t in instance.human_tasks.all()}
+    assert rows == {"report": HumanTaskState.CANCELLED, "handle_overdue": HumanTaskState.READY}
+    assert AuditEvent.objects.filter(action=AuditAction.TIMER_FIRED, instance_id=instance.pk).count() == 1
+
+
+def test_suspended_instances_are_not_swept(office_user):
+    instance = start(DEADLINE, actor=office_user)
+    instance_suspend(instance_id=instance.pk, actor=office_user)
+    with _later(3):
+        assert timer_sweep() == 0
+    assert ready(instance)[0].bpmn_id == "report"
+
+
+def test_bare_pt1s_timer_deploys_and_fires(office_user):
+    content = definitions(process("tick", '<bpmn:startEvent id="start"/><bpmn:intermediateCatchEvent id="wait">'
+                                  '<bpmn:timerEventDefinition><bpmn:timeDuration>PT1S</bpmn:timeDuration>'
+                                  '</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>'
+                                  + user_task("after") + chain("start", "wait", "after")))
+    instance = start(content, actor=office_user)
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.WAITING
+    with _later(0.001):
+        assert timer_sweep() == 1
+    assert ready(instance)[0].bpmn_id == "after"
