@@ -105,3 +105,18 @@ def test_waiting_files_park_on_the_same_kind_of_event(entry: Entry, admin):
             kinds.add("timer")
         assert instance.status == InstanceStatus.WAITING
         assert kinds == expected
+
+
+@pytest.mark.parametrize("entry", ALL, ids=_ids(ALL))
+def test_every_deployed_process_runs_without_crashing(entry: Entry, admin):
+    """Whatever a file does at run time ends as a status (an incident at worst), never an exception."""
+    try:
+        definitions = _deploy(entry, admin)
+    except Invalid:
+        return
+    for definition in definitions:
+        instance = _drive(instance_start(definition=definition, actor=admin), admin, fire_timers=True)
+        assert instance.status in {InstanceStatus.COMPLETED, InstanceStatus.WAITING, InstanceStatus.ERROR,
+                                   InstanceStatus.RUNNING}
+        if instance.status == InstanceStatus.ERROR:
+            assert instance.incidents.filter(resolved_at__isnull=True).exclude(message="").exists()

@@ -153,26 +153,41 @@ def _ready_human_task(workflow: BpmnWorkflow, task_id: str):
 def _step(workflow: BpmnWorkflow, dialect: str, body) -> Snapshot:
     """Run ``body`` then the engine; a failure inside becomes an incident, not an exception."""
     completed: list = []
+    running: list = []
     incident = None
     try:
         body()
-        _run_engine(workflow, completed)
+        _run_engine(workflow, completed, running)
         workflow.refresh_timers()
-        _run_engine(workflow, completed)
+        _run_engine(workflow, completed, running)
     except SpiffWorkflowException as exc:
         incident = _incident(workflow, exc)
     except RecursionError:
-        incident = _incident(workflow, EngineError("the process loops too deeply for the engine"))
+        incident = _failed(workflow, running, EngineError("the process loops too deeply for the engine"))
+    except EngineError:
+        raise
+    except Exception as exc:  # the engine trips over some models with KeyError, AttributeError...
+        incident = _failed(workflow, running, EngineError(f"the engine failed: {type(exc).__name__}: {exc}"))
     return _snapshot(workflow, dialect, completed, incident)
 
 
-def _run_engine(workflow: BpmnWorkflow, completed: list) -> None:
+def _failed(workflow: BpmnWorkflow, running: list, error: EngineError) -> Incident:
+    """Mark the task the engine was running as failed, so the incident can be retried."""
+    task = running[-1] if running else None
+    if task is not None and not task.has_state(TaskState.FINISHED_MASK):
+        task.error()
+    exc = WorkflowException(str(error))
+    exc.task = task
+    return _incident(workflow, exc)
+
+
+def _run_engine(workflow: BpmnWorkflow, completed: list, running: list) -> None:
     """Engine steps, plus two rules the engine lacks (see docs/decisions.md):
     service tasks without a connector complete as no-ops, and event subprocesses that never
     started end with their parent instead of keeping it open forever.
     """
     for _ in range(1000):
-        workflow.do_engine_steps(did_complete_task=completed.append)
+        workflow.do_engine_steps(will_complete_task=running.append, did_complete_task=completed.append)
         idle = [t for t in workflow.get_tasks(state=TaskState.STARTED) if type(t.task_spec) is PlainServiceTask]
         for task in idle:
             task.complete()

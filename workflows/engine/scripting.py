@@ -24,7 +24,9 @@ from types import CodeType, SimpleNamespace
 from RestrictedPython import compile_restricted, limited_builtins, safe_globals, utility_builtins
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequence, safer_getattr
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from .errors import ScriptError, ScriptTimeout
@@ -171,3 +173,21 @@ class ScriptEngine(PythonScriptEngine):
 
     def __init__(self, time_limit: float = DEFAULT_TIME_LIMIT):
         super().__init__(environment=RestrictedEnvironment(time_limit))
+
+    def evaluate(self, task, expression, external_context=None):
+        value = super().evaluate(task, expression, external_context)
+        if not _is_timer(task):
+            return value
+        if isinstance(value, _dt.date):  # datetime or date: the engine reads timer values as ISO text
+            return value.isoformat()
+        if not isinstance(value, str):
+            raise WorkflowTaskException(
+                f"timer expression {expression!r} gave {value!r}; expected an ISO 8601 date, duration or cycle",
+                task=task)
+        return value
+
+
+def _is_timer(task) -> bool:
+    definition = getattr(task.task_spec, "event_definition", None)
+    parts = getattr(definition, "event_definitions", None) or [definition]
+    return any(isinstance(p, TimerEventDefinition) for p in parts)
