@@ -93,8 +93,9 @@ def _owner(element: etree._Element) -> etree._Element:
 def _issue(filename: str, element: etree._Element, message: str,
            line_of: etree._Element | None = None) -> ValidationIssue:
     owner = _owner(element)
+    line = (line_of if line_of is not None else element).sourceline
     return ValidationIssue(file=filename, message=message, element_id=owner.get("id") or "",
-                           element_type=local_name(owner), line=(line_of if line_of is not None else element).sourceline)
+                           element_type=local_name(owner), line=line)
 
 
 def warnings(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:

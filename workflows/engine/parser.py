@@ -12,10 +12,9 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from . import serializer
 from .errors import BpmnValidationError, ValidationIssue
-from .lint import lint
-from .lint import warnings
-from .specs import describe_user_tasks
+from .lint import lint, warnings
 from .normalize import normalize
+from .specs import describe_user_tasks
 from .xml import ElementInfo, element_index, local_name, parse_xml
 
 CAMUNDA_NAMESPACES = ("http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn")
@@ -113,7 +112,7 @@ def _dialect(trees: list[etree._ElementTree]) -> str:
 def _parser(dialect: str, sources: list[_Source], dmn: list) -> SpiffBpmnParser | CamundaParser:
     parser = CamundaParser() if dialect == "camunda" else SpiffBpmnParser()
     for name, tree in dmn:
-        _guard(sources, lambda t=tree: parser.add_dmn_xml(t.getroot(), filename=name))
+        _guard(sources, lambda t=tree, n=name: parser.add_dmn_xml(t.getroot(), filename=n))
     for source in sources:
         _guard(sources, lambda s=source: parser.add_bpmn_xml(s.tree, filename=s.name), default_file=source.name)
     return parser

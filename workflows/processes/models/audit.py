@@ -52,6 +52,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("audit events cannot be changed")

@@ -21,6 +21,9 @@ class Deployment(models.Model):
         verbose_name = _("deployment")
         verbose_name_plural = _("deployments")
 
+    def __str__(self) -> str:
+        return f"deployment {self.sha256[:12]}"
+
 
 class DeploymentFile(models.Model):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="files")
@@ -29,6 +32,9 @@ class DeploymentFile(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["deployment", "name"], name="deployment_file_unique")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ProcessDefinition(models.Model):

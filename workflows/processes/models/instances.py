@@ -67,6 +67,9 @@ class Incident(models.Model):
         verbose_name_plural = _("incidents")
         indexes = [models.Index(fields=["instance", "resolved_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.bpmn_id}: {self.message[:80]}"
+
 
 class EventSubscription(models.Model):
     """A message or signal an instance waits for, so delivery is a lookup by name."""
@@ -77,3 +80,6 @@ class EventSubscription(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"

@@ -83,3 +83,6 @@ class Escalation(models.Model):
         verbose_name_plural = _("escalations")
         constraints = [models.UniqueConstraint(fields=["instance", "event_guid"], name="escalation_once")]
         indexes = [models.Index(fields=["target_unit", "level", "closed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} · {self.name or self.code}"

@@ -5,6 +5,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -34,18 +35,17 @@ def package_hash(files: Mapping[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def definition_deploy(*, files: Mapping[str, bytes], actor: AbstractBaseUser | None = None) -> DeployResult:
+def definition_deploy(*, files: Mapping[str, bytes], actor: AbstractBaseUser | None = None,
+                      form_library: Mapping[str, bytes] | None = None) -> DeployResult:
     """Validate and store BPMN (+ DMN, + JSON Schema forms); identical bytes return the same versions.
 
+    Forms the processes reference and the upload lacks are taken from ``form_library`` when given.
     Raises ``Invalid`` with ``details={"issues": [...]}`` (file, element id, type, line, message);
     nothing is stored then.
     """
     if not files or len(files) > MAX_FILES:
         raise Invalid(f"upload between 1 and {MAX_FILES} files", {"issues": []})
-    sha = package_hash(files)
-    existing = Deployment.objects.filter(sha256=sha).first()
-    if existing is not None:
-        return DeployResult(definitions=list(existing.definitions.order_by("key")), created=False)
+    files = dict(files)
     forms, issues = _read_forms(files)
     try:
         package = compile_package({n: c for n, c in files.items() if not n.lower().endswith(".json")})
@@ -54,6 +54,18 @@ def definition_deploy(*, files: Mapping[str, bytes], actor: AbstractBaseUser | N
         package = None
     if issues or package is None:
         raise Invalid("the BPMN cannot be deployed", {"issues": [i.as_dict() for i in issues]})
+    library = {k: v for k, v in (form_library or {}).items()
+               if k not in files and any(k in p.form_keys for p in package.processes)}
+    if library:
+        files.update(library)
+        extra, extra_issues = _read_forms(library)
+        if extra_issues:
+            raise Invalid("a form schema is invalid", {"issues": [i.as_dict() for i in extra_issues]})
+        forms.update(extra)
+    sha = package_hash(files)
+    existing = Deployment.objects.filter(sha256=sha).first()
+    if existing is not None:
+        return DeployResult(definitions=list(existing.definitions.order_by("key")), created=False)
     warnings = list(package.warnings) + _missing_forms(package.processes, forms)
     for _attempt in range(3):
         try:
@@ -63,6 +75,18 @@ def definition_deploy(*, files: Mapping[str, bytes], actor: AbstractBaseUser | N
             if existing is not None:
                 return DeployResult(definitions=list(existing.definitions.order_by("key")), created=False)
     raise Conflict("another deployment of the same process is in progress; try again")
+
+
+def definition_deploy_folder(*, folder: Path, actor: AbstractBaseUser | None = None) -> list[DeployResult]:
+    """Deploy every BPMN file of a folder on its own, with forms from its forms/ subfolder."""
+    forms_dir = folder / "forms"
+    library = {p.name: p.read_bytes() for p in sorted(forms_dir.glob("*.json"))} if forms_dir.is_dir() else {}
+    results = []
+    for path in sorted(folder.glob("*.bpmn")):
+        dmn = {p.name: p.read_bytes() for p in sorted(folder.glob("*.dmn"))}
+        results.append(definition_deploy(files={path.name: path.read_bytes(), **dmn}, actor=actor,
+                                         form_library=library))
+    return results
 
 
 def _read_forms(files: Mapping[str, bytes]) -> tuple[dict[str, dict], list[ValidationIssue]]:
