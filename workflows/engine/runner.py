@@ -92,14 +92,17 @@ class Process:
         """Deliver a message or signal from outside; EngineError if nothing waits for it."""
         serializer.check_data(payload if isinstance(payload, dict) else {})
         workflow = self._load(state)
-        definition = MessageEventDefinition(name) if kind == "message" else SignalEventDefinition(name)
-        event = BpmnEvent(definition, payload=payload, correlations=correlations or {})
+        definition = _waiting_definition(workflow, kind, name)
+        if definition is None:
+            raise EngineError(f"the instance is not waiting for {kind} {name!r}")
+        event = BpmnEvent(definition, payload=payload if payload is not None else {},
+                          correlations=correlations or {})
 
         def body():
             try:
                 workflow.send_event(event)
             except WorkflowException as exc:
-                raise EngineError(f"the instance is not waiting for {kind} {name!r}") from exc
+                raise EngineError(f"the instance did not accept {kind} {name!r}: {exc}") from exc
         return _step(workflow, self.dialect, body)
 
     def retry(self, state: bytes, data: dict | None = None) -> Snapshot:
@@ -129,6 +132,18 @@ class Process:
 
     def ready_task_ids(self, state: bytes) -> set[str]:
         return {str(t.id) for t in _human_ready(self._load(state))}
+
+
+def _waiting_definition(workflow: BpmnWorkflow, kind: str, name: str):
+    """The catch event definition (of the parser's own class) waiting for this message or signal."""
+    wanted = MessageEventDefinition if kind == "message" else SignalEventDefinition
+    for task in workflow.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        parts = definition.event_definitions if isinstance(definition, MultipleEventDefinition) else [definition]
+        for part in parts:
+            if isinstance(part, wanted) and part.name == name:
+                return part
+    return None
 
 
 def _latest_data(workflow: BpmnWorkflow) -> dict:

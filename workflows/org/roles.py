@@ -29,9 +29,9 @@ def unit_for_role(role: str, unit: Unit | None) -> Unit | None:
     """The nearest unit where someone holds ``role`` (multi-level linkage).
 
     Walk up from ``unit``; at each level take the level itself if someone there holds the role,
-    else the one child unit of that level that has holders (the office beside the schools).
-    Two or more such children are ambiguous, so the walk goes on upwards; with no holder
-    anywhere the instance's own unit is the candidate.
+    else the one child unit of that level, of another kind than ``unit``, that has holders (the
+    office beside the schools; never a peer school). Two or more such children are ambiguous, so
+    the walk goes on upwards; with no holder anywhere the instance's own unit is the candidate.
     """
     if unit is None:
         return None
@@ -39,11 +39,13 @@ def unit_for_role(role: str, unit: Unit | None) -> Unit | None:
         return unit
     chain = unit.ancestors_and_self()
     holders = Membership.objects.filter(role=role).filter(
-        models.Q(unit__in=chain) | models.Q(unit__parent__in=chain)).values_list("unit_id", "unit__parent_id")
-    in_chain = {unit_id for unit_id, _ in holders}
+        models.Q(unit__in=chain) | models.Q(unit__parent__in=chain)
+    ).values_list("unit_id", "unit__parent_id", "unit__kind")
+    in_chain = {unit_id for unit_id, _, _ in holders}
     children_by_parent: dict[int, set[int]] = {}
-    for unit_id, parent_id in holders:
-        children_by_parent.setdefault(parent_id, set()).add(unit_id)
+    for unit_id, parent_id, kind in holders:
+        if kind != unit.kind:
+            children_by_parent.setdefault(parent_id, set()).add(unit_id)
     for level in chain:
         if level.pk in in_chain:
             return level

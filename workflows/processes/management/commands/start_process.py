@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("key")
-        parser.add_argument("--version", type=int)
+        parser.add_argument("--definition-version", dest="definition_version", type=int)
         parser.add_argument("--data", default="{}", help="start data as a JSON object")
         parser.add_argument("--unit", help="code of the unit the instance belongs to")
         parser.add_argument("--business-key", default="")
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"no unit with code {opts['unit']!r}")
         actor = get_user_model().objects.filter(username=opts["user"]).first() if opts["user"] else None
         try:
-            definition = definition_for_start(key=opts["key"], version=opts["version"])
+            definition = definition_for_start(key=opts["key"], version=opts["definition_version"])
             instance = instance_start(definition=definition, actor=actor, data=data, unit=unit,
                                       business_key=opts["business_key"])
         except ServiceError as exc:
