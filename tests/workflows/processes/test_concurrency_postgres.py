@@ -69,3 +69,25 @@ def test_double_submit_at_the_same_moment_completes_once(office_user):
     assert all(isinstance(r, Conflict) for r in results if isinstance(r, Exception))
     assert AuditEvent.objects.filter(action=AuditAction.TASK_COMPLETED, instance_id=instance.pk).count() == 1
     assert ProcessInstance.objects.get(pk=instance.pk).status == InstanceStatus.RUNNING
+
+
+def test_concurrent_sweeps_fire_each_due_timer_once(office_user):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from tests.builders import timer_boundary
+    from workflows.processes.services.timers import timer_sweep
+
+    content = definitions(process(
+        "swept", '<bpmn:startEvent id="start"/>' + user_task("report") + user_task("late")
+        + timer_boundary("deadline", "report", "PT1H", interrupting=True)
+        + chain("start", "report") + chain("deadline", "late")))
+    instances = [start(content, actor=office_user) for _ in range(12)]
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=2), tick=False):
+        fired = _together(timer_sweep, timer_sweep, timer_sweep)
+    assert sum(fired) == len(instances)
+    for instance in instances:
+        assert AuditEvent.objects.filter(action=AuditAction.TIMER_FIRED, instance_id=instance.pk).count() == 1
+        assert [t.bpmn_id for t in ready(instance)] == ["late"]
