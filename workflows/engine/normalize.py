@@ -1,6 +1,7 @@
 """Repairs to valid BPMN that SpiffWorkflow would otherwise mishandle silently.
 
-Both follow the BPMN 2.0 specification and what other engines (Camunda, Flowable) do:
+Each follows the BPMN 2.0 specification and what other engines (Camunda, Flowable) do:
+- references may be QNames (``tns:Message_1``): resolve them to the local id;
 - a sequence flow may omit its id: give it one (SpiffWorkflow drops id-less flows);
 - a flow node without outgoing sequence flows ends its path (an "implicit end"): give it an
   explicit end event (SpiffWorkflow waits forever for such a path when the process also has
@@ -20,10 +21,27 @@ _IMPLICIT_END_NODES = {
 _CONTAINERS = {"process", "subProcess", "transaction"}
 
 
+_REF_ATTRIBUTES = ("messageRef", "signalRef", "errorRef", "escalationRef", "sourceRef", "targetRef",
+                   "attachedToRef", "processRef", "calledElement", "default")
+
+
 def normalize(tree: etree._ElementTree) -> None:
     """Apply every repair in place."""
+    unqualify_references(tree)
     name_unnamed_flows(tree)
     add_implicit_ends(tree)
+
+
+def unqualify_references(tree: etree._ElementTree) -> None:
+    """``messageRef="ns:Message_1"`` (as some modellers export) → ``Message_1`` when that id exists."""
+    ids = _taken_ids(tree)
+    for element in tree.getroot().iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute in _REF_ATTRIBUTES:
+            value = element.get(attribute)
+            if value and ":" in value and value not in ids and value.split(":", 1)[1] in ids:
+                element.set(attribute, value.split(":", 1)[1])
 
 
 def _taken_ids(tree: etree._ElementTree) -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.builders import chain, definitions, flow, process
-from workflows.engine import BpmnValidationError, compile_package
+from workflows.engine import BpmnValidationError, Process, compile_package
 
 
 def _issues(content: bytes, name: str = "upload.bpmn"):
@@ -117,3 +117,23 @@ def test_engine_validation_error_gets_a_line_number():
 
 def test_not_bpmn_at_all():
     assert "BPMN" in _issues(b"<html><body>hi</body></html>")[0].message
+
+
+def test_qualified_references_are_resolved():
+    head = '<bpmn:message id="Message_1" name="report_in"/>'
+    body = ('<bpmn:startEvent id="start"/><bpmn:intermediateCatchEvent id="wait">'
+            '<bpmn:messageEventDefinition messageRef="tns:Message_1"/></bpmn:intermediateCatchEvent>'
+            '<bpmn:endEvent id="end"/>' + chain("start", "wait", "end"))
+    compiled = compile_package({"q.bpmn": definitions(process("p", body), head=head)})
+    assert [p.key for p in compiled.processes] == ["p"]
+
+
+def test_id_less_flows_get_ids_and_implicit_ends_an_end_event():
+    body = ('<bpmn:startEvent id="start"/><bpmn:userTask id="work"/><bpmn:endEvent id="end"/>'
+            '<bpmn:sequenceFlow sourceRef="start" targetRef="work"/>')
+    compiled = compile_package({"p.bpmn": definitions(process("p", body))}).processes[0]
+    engine = Process(compiled.spec, compiled.dialect)
+    started = engine.start()
+    assert [t.info.bpmn_id for t in started.ready_tasks] == ["work"]  # the id-less flow was kept
+    done = engine.complete(started.state, started.ready_tasks[0].task_id)
+    assert done.status == "completed"  # "work" has no outgoing flow: its path ends there
