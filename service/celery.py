@@ -7,4 +7,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "service.settings")
 
 app = Celery("duban")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["workflows.processes"])
+app.autodiscover_tasks(["workflows.processes", "workflows.plans"])

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "service",
     "workflows.org",
     "workflows.processes",
+    "workflows.plans",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 DUBAN_TIMER_SWEEP_SECONDS = float(os.environ.get("DUBAN_TIMER_SWEEP_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE = {
     "timer-sweep": {"task": "workflows.processes.tasks.sweep_timers", "schedule": DUBAN_TIMER_SWEEP_SECONDS},
+    "cycle-tick": {"task": "workflows.plans.tasks.tick_cycles",
+                   "schedule": float(os.environ.get("DUBAN_CYCLE_TICK_SECONDS", "300"))},
 }
 
 # --- duban --------------------------------------------------------------------------------------

@@ -267,8 +267,8 @@ def _human_ready(workflow: BpmnWorkflow) -> list:
 
 
 def _snapshot(workflow: BpmnWorkflow, dialect: str, completed: list, incident: Incident | None) -> Snapshot:
-    ready = [ReadyTask(task_id=str(t.id), info=(info := describe(t.task_spec)), due_at=_task_due(t, info))
-             for t in _human_ready(workflow)]
+    ready = [ReadyTask(task_id=str(t.id), info=(info := describe(t.task_spec)), due_at=_task_due(t, info),
+                       assignee=_task_assignee(t, info)) for t in _human_ready(workflow)]
     waiting = _waiting_events(workflow)
     if incident is None and workflow.get_tasks(state=TaskState.ERROR):
         incident = _incident(workflow, EngineError("a task failed"))
@@ -286,6 +286,18 @@ def _snapshot(workflow: BpmnWorkflow, dialect: str, completed: list, incident: I
         thrown=[e for e in (_thrown(ev) for ev in workflow.get_events()) if e is not None],
         incident=incident,
     )
+
+
+def _task_assignee(task, info) -> str:
+    """The username a task's ``assignee`` property names (an expression over the task data)."""
+    expression = info.properties.get("assignee")
+    if not expression:
+        return ""
+    try:
+        value = task.workflow.script_engine.evaluate(task, expression)
+    except Exception:  # a bad expression leaves the task to its lane's candidates
+        return ""
+    return str(value) if isinstance(value, str | int) else ""
 
 
 def _task_due(task, info) -> dt.datetime | None:

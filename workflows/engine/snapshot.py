@@ -17,6 +17,7 @@ class ReadyTask:
     task_id: str
     info: UserTaskInfo
     due_at: dt.datetime | None = None
+    assignee: str = ""  # a username, from the task's ``assignee`` property evaluated in its data
 
 
 @dataclass(frozen=True)

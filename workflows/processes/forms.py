@@ -1,6 +1,8 @@
 """Validate submitted form data against a task's JSON Schema, with errors per field."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
@@ -25,8 +27,22 @@ def check_schema(schema: object, name: str) -> list[str]:
     return []
 
 
+FormProvider = Callable[[HumanTask], "dict | None"]
+_providers: list[FormProvider] = []
+
+
+def register_form_provider(provider: FormProvider) -> None:
+    """Let another app supply schemas built from data (a plan's work items), tried before the files."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
 def schema_for(task: HumanTask) -> dict:
-    """The task's JSON Schema, or any object when its process declares no form."""
+    """The task's JSON Schema: from a provider, else the deployed form file, else any object."""
+    for provider in _providers:
+        schema = provider(task)
+        if schema is not None:
+            return schema
     if not task.form_key:
         return ANY_OBJECT
     return task.instance.definition.forms.get(task.form_key, ANY_OBJECT)

@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from workflows.engine import Snapshot
+from workflows.org.models import Unit
 from workflows.org.roles import role_for_lane, unit_for_role
 
 from .audit import audit_record
@@ -26,6 +28,7 @@ from .models import (
     InstanceStatus,
     ProcessInstance,
 )
+from .signals import instance_finished
 
 _TERMINAL = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
 
@@ -34,6 +37,7 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
                    completed_guid: str | None = None) -> None:
     """Store the snapshot's state and bring every projection row in line with it."""
     now = timezone.now()
+    finishing = snapshot.status in _TERMINAL and instance.status not in _TERMINAL
     instance.state = snapshot.state
     instance.status = snapshot.status
     instance.next_timer_at = snapshot.next_timer_at
@@ -48,6 +52,8 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
     _sync_subscriptions(instance, snapshot)
     if snapshot.status == InstanceStatus.COMPLETED:
         audit_record(action=AuditAction.COMPLETED, actor=actor, instance=instance)
+    if finishing:
+        instance_finished.send(sender=ProcessInstance, instance=instance, status=snapshot.status)
     if snapshot.thrown:
         events = [{"kind": e.kind, "name": e.name, "payload": e.payload, "correlations": e.correlations}
                   for e in snapshot.thrown]
@@ -87,14 +93,31 @@ def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> list[int]:
 def _new_row(instance: ProcessInstance, ready, now) -> HumanTask:
     info = ready.info
     role = role_for_lane(info.lane)
-    unit = unit_for_role(role, instance.unit)
-    # A lane-less task in an instance without a unit goes to whoever started the instance.
-    assignee = instance.started_by if not role and unit is None else None
+    unit = candidate_unit(instance, role)
+    # A task naming its person gets them; a lane-less task in an instance without a unit goes to
+    # whoever started the instance.
+    assignee = _user(ready.assignee) if ready.assignee else None
+    if assignee is None and not role and unit is None:
+        assignee = instance.started_by
     return HumanTask(
         instance=instance, task_guid=uuid.UUID(ready.task_id), bpmn_id=info.bpmn_id, name=info.name[:255],
         documentation=info.documentation, lane=info.lane, candidate_role=role, candidate_unit=unit,
         assignee=assignee, due_at=ready.due_at, form_key=_form_key(info), created_at=now,
     )
+
+
+def candidate_unit(instance: ProcessInstance, role: str):
+    """The unit whose holders of ``role`` act: named in the instance's ``lane_units``, else resolved."""
+    named = ((instance.refs or {}).get("lane_units") or {}).get(role)
+    if named:
+        unit = Unit.objects.filter(pk=named).first()
+        if unit is not None:
+            return unit
+    return unit_for_role(role, instance.unit)
+
+
+def _user(username: str):
+    return get_user_model().objects.filter(username=username).first()
 
 
 def _form_key(info) -> str:
@@ -121,7 +144,7 @@ def _raise_escalations(instance, snapshot, now) -> None:
         escalation, created = Escalation.objects.get_or_create(
             instance=instance, event_guid=uuid.UUID(raised.event_task_id),
             defaults={"human_task": task, "level": raised.level, "code": raised.code, "name": raised.name[:255],
-                      "target_role": role, "target_unit": unit_for_role(role, instance.unit), "raised_at": now,
+                      "target_role": role, "target_unit": candidate_unit(instance, role), "raised_at": now,
                       "closed_at": now if instance.status in _TERMINAL else None},
         )
         if created:

@@ -1,0 +1,1 @@
+"""Official documents rendered from plain data: the quarterly summary (XLSX), the bulletin (DOCX)."""

@@ -1,0 +1,10 @@
+from .bulletins import Bulletin, BulletinReceipt, BulletinStatus
+from .calendar import CalendarDay
+from .cycles import CycleQuarter, QuarterlyReport, ReportingCycle, ReportStatus
+from .plans import Plan, WorkItem, WorkItemDepartment
+from .work import SchoolTask, WorkItemRun
+
+__all__ = [
+    "Bulletin", "BulletinReceipt", "BulletinStatus", "CalendarDay", "CycleQuarter", "Plan", "QuarterlyReport",
+    "ReportStatus", "ReportingCycle", "SchoolTask", "WorkItem", "WorkItemDepartment", "WorkItemRun",
+]

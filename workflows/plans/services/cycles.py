@@ -1,0 +1,171 @@
+"""Reporting cycles: schedule quarters on the working-day calendar, open, fan out, close."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from workflows.org.models import Unit
+from workflows.processes.errors import Conflict, ServiceError
+from workflows.processes.services.definitions import definition_for_start
+from workflows.processes.services.events import event_deliver
+from workflows.processes.services.instances import instance_start
+
+from ..calendar import WorkingCalendar, local_datetime
+from ..models import CycleQuarter, QuarterlyReport, ReportingCycle, ReportStatus
+from .schools import schools_of
+
+log = logging.getLogger(__name__)
+DEFAULTS = {"report_due_workdays": 5, "reminder_workdays_before": 2, "supervise_workdays_after": 3,
+            "close_workdays_after": 5, "open_workdays_before": 10, "yellow_workdays": 3}
+CYCLE_PROCESS, REPORT_PROCESS = "reporting_cycle", "quarterly_report"
+
+
+def plan_setting(plan, name: str) -> int:
+    return int((plan.settings or {}).get(name, DEFAULTS[name]))
+
+
+def quarter_end(year: int, quarter: int) -> dt.date:
+    first_of_next = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def ladder(plan, due: dt.date, calendar: WorkingCalendar) -> dict[str, dt.datetime]:
+    """Reminder, due and supervision moments for a due date, in working days from the plan's settings."""
+    before, after = plan_setting(plan, "reminder_workdays_before"), plan_setting(plan, "supervise_workdays_after")
+    return {"reminder_at": local_datetime(calendar.add_workdays(due, -before), 9),
+            "due_at": local_datetime(due, 18),
+            "supervise_at": local_datetime(calendar.add_workdays(due, after), 9)}
+
+
+@transaction.atomic
+def cycle_schedule(*, cycle: ReportingCycle, calendar: WorkingCalendar | None = None) -> list[CycleQuarter]:
+    """(Re)compute the dates of the cycle's quarters that have not opened yet."""
+    calendar = calendar or WorkingCalendar()
+    plan = cycle.plan
+    quarters = []
+    for number in cycle.quarters_numbers:
+        end = quarter_end(cycle.year, number)
+        due = calendar.add_workdays(end, plan_setting(plan, "report_due_workdays"))
+        dates = {
+            **ladder(plan, due, calendar),
+            "opens_at": local_datetime(calendar.add_workdays(end, -plan_setting(plan, "open_workdays_before")), 9),
+            "closes_at": local_datetime(calendar.add_workdays(due, plan_setting(plan, "close_workdays_after")), 18),
+        }
+        quarter, created = CycleQuarter.objects.get_or_create(cycle=cycle, quarter=number, defaults=dates)
+        if not created and quarter.opened_at is None:
+            CycleQuarter.objects.filter(pk=quarter.pk).update(**dates)
+            quarter.refresh_from_db()
+        quarters.append(quarter)
+    return quarters
+
+
+@transaction.atomic
+def cycle_open(*, cycle_id: int, actor: AbstractBaseUser | None = None) -> ReportingCycle:
+    """Start the cycle's process instance (idempotent)."""
+    cycle = ReportingCycle.objects.select_for_update().select_related("plan__bureau").get(pk=cycle_id)
+    if cycle.instance_id is not None:
+        return cycle
+    instance = instance_start(
+        definition=definition_for_start(key=CYCLE_PROCESS), actor=actor, unit=cycle.plan.bureau,
+        business_key=f"{cycle.plan.code}/{cycle.year}H{cycle.half}", refs={"cycle": cycle.pk},
+        data={"plan": cycle.plan.title, "year": cycle.year, "half": cycle.half},
+    )
+    cycle.instance = instance
+    cycle.status = ReportingCycle.Status.OPEN
+    cycle.opened_at = timezone.now()
+    cycle.save(update_fields=["instance", "status", "opened_at"])
+    return cycle
+
+
+def quarter_open(*, quarter_id: int, actor: AbstractBaseUser | None = None, limit: int | None = None) -> int:
+    """Give every school of the plan its quarterly report (one child instance each); idempotent.
+
+    Each school is started in its own short transaction, so a crash leaves a consistent prefix
+    and a rerun continues where it stopped. Returns how many reports were started.
+    """
+    quarter = CycleQuarter.objects.select_related("cycle__plan", "cycle__instance").get(pk=quarter_id)
+    if quarter.cycle.instance_id is None:
+        raise Conflict("open the cycle before its quarters")
+    definition = definition_for_start(key=REPORT_PROCESS)
+    done = set(quarter.reports.values_list("school_id", flat=True))
+    started = 0
+    for school in schools_of(quarter.cycle.plan):
+        if school.pk in done:
+            continue
+        if limit is not None and started >= limit:
+            return started
+        started += _start_report(quarter, school, definition, actor)
+    CycleQuarter.objects.filter(pk=quarter.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+    return started
+
+
+def _start_report(quarter: CycleQuarter, school: Unit, definition, actor) -> int:
+    try:
+        with transaction.atomic():
+            report = QuarterlyReport.objects.create(quarter=quarter, school=school)
+            report.instance = instance_start(
+                definition=definition, actor=actor, unit=school, parent=quarter.cycle.instance,
+                business_key=f"{quarter.cycle.plan.code}/{quarter.cycle.year}Q{quarter.quarter}/{school.code}",
+                refs={"quarterly_report": report.pk, "cycle": quarter.cycle_id, "quarter": quarter.quarter},
+                data={"school": school.name, "quarter": quarter.quarter, "year": quarter.cycle.year,
+                      "reminder_at": quarter.reminder_at, "due_at": quarter.due_at,
+                      "supervise_at": quarter.supervise_at},
+            )
+            report.save(update_fields=["instance"])
+            return 1
+    except IntegrityError:  # another worker started this school's report first
+        return 0
+
+
+@transaction.atomic
+def report_submitted(*, report_id: int, sections: dict, at: dt.datetime) -> QuarterlyReport:
+    """Record a school's approved report (called when its instance completes)."""
+    report = QuarterlyReport.objects.select_for_update().get(pk=report_id)
+    if report.status != ReportStatus.SUBMITTED:
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at = at
+        report.sections = sections
+        report.save(update_fields=["status", "submitted_at", "sections"])
+    return report
+
+
+def quarter_close(*, quarter_id: int, force: bool = False) -> bool:
+    """Close a quarter once every school reported (or, with force, at its deadline); idempotent."""
+    with transaction.atomic():
+        quarter = CycleQuarter.objects.select_for_update().select_related("cycle").get(pk=quarter_id)
+        if quarter.closed_at is not None or quarter.opened_at is None:
+            return False
+        pending = quarter.reports.filter(status=ReportStatus.PENDING).exists()
+        if pending and not force:
+            return False
+        quarter.closed_at = timezone.now()
+        quarter.save(update_fields=["closed_at"])
+        try:
+            event_deliver(kind="message", name="quarter_closed", instance_id=quarter.cycle.instance_id,
+                          payload={"closed_quarter": quarter.quarter})
+        except ServiceError as exc:
+            log.warning("quarter %s closed but the cycle instance did not take it: %s", quarter, exc.message)
+    return True
+
+
+def cycles_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """What Celery beat runs: open cycles and quarters that are due, close quarters past their deadline."""
+    now = now or timezone.now()
+    counts = {"cycles_opened": 0, "quarters_opened": 0, "quarters_closed": 0}
+    due_cycles = ReportingCycle.objects.filter(status=ReportingCycle.Status.PLANNED, quarters__opens_at__lte=now)
+    for cycle_id in due_cycles.values_list("pk", flat=True).distinct():
+        cycle_open(cycle_id=cycle_id)
+        counts["cycles_opened"] += 1
+    opening = CycleQuarter.objects.filter(opened_at__isnull=True, opens_at__lte=now,
+                                          cycle__status=ReportingCycle.Status.OPEN)
+    for quarter_id in opening.values_list("pk", flat=True):
+        quarter_open(quarter_id=quarter_id)
+        counts["quarters_opened"] += 1
+    closing = CycleQuarter.objects.filter(opened_at__isnull=False, closed_at__isnull=True, closes_at__lte=now)
+    for quarter_id in closing.values_list("pk", flat=True):
+        counts["quarters_closed"] += quarter_close(quarter_id=quarter_id, force=True)
+    return counts

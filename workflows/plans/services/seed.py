@@ -1,0 +1,82 @@
+"""Load a plan from its data file: units, people, work items, cycles. Safe to run twice."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from workflows.org.models import Membership, Unit, UnitKind
+
+from ..models import Plan, ReportingCycle, WorkItem, WorkItemDepartment
+from .cycles import cycle_schedule
+
+SCHOOL_KINDS = (UnitKind.SCHOOL, UnitKind.KINDERGARTEN)
+
+
+@transaction.atomic
+def plan_load(*, data: dict, password: str | None = None) -> Plan:
+    """Create or update everything a plan's data file describes; returns the plan."""
+    bureau = _unit(code=data["bureau"]["code"], name=data["bureau"]["name"], kind=UnitKind.BUREAU, parent=None)
+    units = {bureau.code: bureau}
+    for row in data.get("units", []):
+        units[row["code"]] = _unit(code=row["code"], name=row["name"], kind=row["kind"],
+                                   parent=units.get(row.get("parent") or bureau.code, bureau))
+    for row in data.get("people", []):
+        _person(row, units[row["unit"]], password)
+    plan = _plan(data["plan"], bureau, data.get("settings", {}))
+    plan.schools.set([u for u in units.values() if u.kind in SCHOOL_KINDS])
+    for row in data.get("work_items", []):
+        _work_item(plan, row, units)
+    for row in data.get("cycles", []):
+        cycle, _ = ReportingCycle.objects.get_or_create(plan=plan, year=row["year"], half=row["half"])
+        cycle_schedule(cycle=cycle)
+    return plan
+
+
+def plan_load_file(*, path: Path, password: str | None = None) -> Plan:
+    return plan_load(data=json.loads(path.read_text(encoding="utf-8")), password=password)
+
+
+def _unit(*, code: str, name: str, kind: str, parent: Unit | None) -> Unit:
+    unit, _ = Unit.objects.update_or_create(code=code, defaults={"name": name, "kind": kind, "parent": parent})
+    return unit
+
+
+def _person(row: dict, unit: Unit, password: str | None) -> None:
+    users = get_user_model()
+    user = users.objects.filter(username=row["username"]).first()
+    if user is None:
+        user = users(username=row["username"], first_name=row.get("name", ""))
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    Membership.objects.get_or_create(user=user, unit=unit, role=row["role"])
+
+
+def _plan(row: dict, bureau: Unit, settings: dict) -> Plan:
+    plan, _ = Plan.objects.update_or_create(code=row["code"], defaults={
+        "title": row["title"], "document_number": row.get("document_number", ""),
+        "issued_on": dt.date.fromisoformat(row["issued_on"]) if row.get("issued_on") else None,
+        "year": row["year"], "bureau": bureau, "issuer": row.get("issuer", bureau.name),
+        "addressees": row.get("addressees", ""), "description": row.get("description", ""), "settings": settings,
+    })
+    return plan
+
+
+def _work_item(plan: Plan, row: dict, units: dict[str, Unit]) -> WorkItem:
+    item, _ = WorkItem.objects.update_or_create(plan=plan, number=row["number"], defaults={
+        "title": row["title"], "description": row.get("description", ""), "figures": row.get("figures", []),
+    })
+    item.responsibilities.all().delete()
+    WorkItemDepartment.objects.bulk_create([
+        WorkItemDepartment(work_item=item, unit=units[code], position=i, is_lead=(i == 0))
+        for i, code in enumerate(row.get("departments", []))
+    ])
+    if row.get("schools"):
+        item.schools.set([units[code] for code in row["schools"]])
+    return item

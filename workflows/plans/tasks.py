@@ -1,0 +1,28 @@
+"""Celery tasks for cycles: thin, take ids, safe to run twice."""
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="workflows.plans.tasks.tick_cycles", acks_late=True)
+def tick_cycles() -> dict:
+    """Open cycles and quarters on their dates, close quarters at their deadline (beat, hourly)."""
+    from .services.cycles import cycles_tick
+
+    return cycles_tick()
+
+
+@shared_task(name="workflows.plans.tasks.close_quarter_if_done", acks_late=True)
+def close_quarter_if_done(quarter_id: int) -> bool:
+    """Close a quarter as soon as its last school reported."""
+    from .services.cycles import quarter_close
+
+    return quarter_close(quarter_id=quarter_id)
+
+
+@shared_task(name="workflows.plans.tasks.work_item_all_done", acks_late=True)
+def work_item_all_done(run_id: int) -> bool:
+    """Tell a work item's instance that every school task has finished."""
+    from .services.work_items import run_notify_if_done
+
+    return run_notify_if_done(run_id=run_id)
