@@ -126,5 +126,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DUBAN_LOG_LEVEL", "INFO")},
-    "loggers": {"spiff": {"level": "WARNING"}},
+    "loggers": {"spiff": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
 }

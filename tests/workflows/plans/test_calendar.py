@@ -1,0 +1,39 @@
+"""Working days: statutory holidays, make-up working days, office-entered years, weekday fallback."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from workflows.plans.calendar import OFFICE, OFFICIAL, WEEKDAYS, WorkingCalendar, calendar_source
+from workflows.plans.models import CalendarDay
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def test_qingming_2024_holiday_and_make_up_sunday():
+    calendar = WorkingCalendar()
+    assert not calendar.is_workday(D(2024, 4, 4)) and not calendar.is_workday(D(2024, 4, 5))
+    assert calendar.is_workday(D(2024, 4, 7))  # a Sunday worked to make up for the holiday
+    # five working days after 31 March 2024: 1, 2, 3, 7, 8 April
+    assert calendar.add_workdays(D(2024, 3, 31), 5) == D(2024, 4, 8)
+    assert calendar.add_workdays(D(2024, 4, 8), -2) == D(2024, 4, 3)
+    assert calendar.workdays_between(D(2024, 4, 3), D(2024, 4, 8)) == 2
+
+
+def test_year_without_official_data_falls_back_to_weekdays_and_says_so():
+    calendar = WorkingCalendar()
+    assert calendar_source(2024) == OFFICIAL
+    assert calendar_source(2031) == WEEKDAYS
+    assert calendar.is_workday(D(2031, 1, 1))  # a Wednesday; no holiday data, so a working day
+    assert not calendar.is_workday(D(2031, 1, 4))  # a Saturday
+
+
+def test_days_the_office_enters_take_precedence():
+    CalendarDay.objects.create(date=D(2031, 1, 1), is_workday=False, note="元旦")
+    CalendarDay.objects.create(date=D(2031, 1, 4), is_workday=True, note="调休上班")
+    calendar = WorkingCalendar()
+    assert calendar_source(2031) == OFFICE
+    assert not calendar.is_workday(D(2031, 1, 1))
+    assert calendar.is_workday(D(2031, 1, 4))
