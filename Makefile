@@ -18,11 +18,15 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py deploy_bpmn bpmn/
 	$(PY) manage.py load_demo
+	$(PY) manage.py sweep_timers
 	@echo "duban is starting at http://$(ADDR)/  (admin: http://$(ADDR)/admin/)"
 	$(PY) manage.py runall $(ADDR)
 
 test: install
 	$(PY) -m pytest
+
+bench: install
+	$(PY) -m benchmarks.completion_vs_fanout
 
 lint: install
 	$(VENV)/bin/ruff check .

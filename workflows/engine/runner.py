@@ -49,17 +49,17 @@ class Process:
     """A deployed process version: its spec text and dialect, bound to a script engine."""
 
     def __init__(self, spec: str, dialect: str, time_limit: float = 2.0):
-        self.spec = spec
         self.dialect = dialect
+        self.specs = serializer.parse_specs(spec, dialect)
         self.script_engine = ScriptEngine(time_limit)
 
     def _load(self, state: bytes) -> BpmnWorkflow:
-        workflow = serializer.load_state(self.spec, state, self.dialect)
+        workflow = serializer.load_state(self.specs, state, self.dialect)
         workflow.script_engine = self.script_engine
         return workflow
 
     def _blank(self) -> BpmnWorkflow:
-        return serializer.new_workflow(self.spec, self.dialect)
+        return serializer.new_workflow(self.specs)
 
     # --- operations -------------------------------------------------------------------------
 

@@ -77,19 +77,27 @@ def dump_state(workflow: BpmnWorkflow, dialect: str) -> bytes:
     return gzip.compress(_dumps(dct, dialect).encode("utf-8"), compresslevel=5)
 
 
-def new_workflow(spec: str, dialect: str) -> BpmnWorkflow:
-    """A fresh workflow for a stored spec."""
+Specs = tuple  # (process spec, {name: subprocess spec}): parsed once, shared by every workflow
+
+
+def parse_specs(spec: str, dialect: str) -> Specs:
+    """Turn a stored spec into spec objects (read-only while running, so they can be shared)."""
     ser = _serializer(dialect)
     specs = json.loads(spec)
-    return BpmnWorkflow(ser.from_dict(specs["spec"]),
-                        {key: ser.from_dict(value) for key, value in specs["subprocess_specs"].items()})
+    return ser.from_dict(specs["spec"]), {key: ser.from_dict(value)
+                                          for key, value in specs["subprocess_specs"].items()}
 
 
-def load_state(spec: str, state: bytes, dialect: str) -> BpmnWorkflow:
-    """Rebuild a workflow from its definition's spec and its stored state."""
+def new_workflow(specs: Specs) -> BpmnWorkflow:
+    """A fresh workflow for parsed specs."""
+    return BpmnWorkflow(specs[0], dict(specs[1]))
+
+
+def load_state(specs: Specs, state: bytes, dialect: str) -> BpmnWorkflow:
+    """Rebuild a workflow from its definition's parsed specs and its stored state."""
     ser = _serializer(dialect)
     dct = json.loads(gzip.decompress(state))
-    dct.update(json.loads(spec))
+    dct["spec"], dct["subprocess_specs"] = specs[0], dict(specs[1])
     ser.migrate(dct)
     return ser.from_dict(dct)
 

@@ -56,12 +56,19 @@ def unit_for_role(role: str, unit: Unit | None) -> Unit | None:
 
 
 def is_office(user: AbstractBaseUser) -> bool:
-    """The leading group's office (and system administrators) may act on every task."""
+    """The leading group's office (and system administrators) may act on every task.
+
+    Remembered on the user object, so one request asks the database once.
+    """
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, unit__kind=UnitKind.OFFICE).exists()
+    cached = getattr(user, "_duban_is_office", None)
+    if cached is None:
+        cached = Membership.objects.filter(user=user, unit__kind=UnitKind.OFFICE).exists()
+        user._duban_is_office = cached
+    return cached
 
 
 def holds(user: AbstractBaseUser, *, unit_id: int | None, role: str) -> bool:
