@@ -19,3 +19,20 @@ def test_lights_by_working_days_left():
     assert light_for(due, now=due + dt.timedelta(minutes=1)) == RED
     assert light_for(None, now=now) == GREEN
     assert worst([GREEN, RED, YELLOW]) == RED and worst([]) == GREEN
+
+
+def test_each_school_gets_the_worst_light_of_its_open_tasks(yunxi):
+    from workflows.plans.selectors import unit_lights
+    from workflows.plans.services.cycles import cycle_open, quarter_open
+
+    cycle = cycle_open(cycle_id=yunxi.cycles.get(half=1).pk)
+    quarter = cycle.quarters.get(quarter=1)
+    quarter_open(quarter_id=quarter.pk, limit=2)  # two schools got their report
+    opened = set(quarter.reports.values_list("school_id", flat=True))
+    before_due = quarter.due_at - dt.timedelta(days=20)
+    lights = unit_lights(plan=yunxi, now=before_due)
+    assert {lights[pk] for pk in opened} == {GREEN}
+    after_due = quarter.due_at + dt.timedelta(hours=1)
+    lights = unit_lights(plan=yunxi, now=after_due)
+    assert {lights[pk] for pk in opened} == {RED}
+    assert {v for pk, v in lights.items() if pk not in opened} == {GREEN}  # nothing open there
