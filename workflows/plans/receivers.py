@@ -6,12 +6,15 @@ from django.dispatch import receiver
 
 from workflows.processes.forms import register_form_provider
 from workflows.processes.models import InstanceStatus, ProcessInstance
+from workflows.processes.permissions import register_visibility
 from workflows.processes.runtime import process_for
 from workflows.processes.signals import instance_finished
 
 from .forms import form_for_task
+from .scope import task_in_scope
 
 register_form_provider(form_for_task)
+register_visibility(task_in_scope)
 
 
 @receiver(instance_finished, sender=ProcessInstance)

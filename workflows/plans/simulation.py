@@ -113,7 +113,7 @@ class Simulation:
         school = report.school
         liaison, principal = _holder_in(school, "liaison", self.office), _holder_in(school, "principal", self.office)
         fill = _ready(report.instance, "fill_report")
-        human_task_complete(task_id=fill.pk, actor=liaison, data=_report_data(fill, school))
+        human_task_complete(task_id=fill.pk, actor=liaison, data=report_data(fill, school))
         sign = _ready(report.instance, "sign_off_report")
         if school.code in self.script.returned and not report.instance.human_tasks.filter(
                 bpmn_id="sign_off_report", state=HumanTaskState.COMPLETED).exists():
@@ -121,7 +121,7 @@ class Simulation:
                                                                          "comment": "请补充佐证材料"})
             self.note(now, f"{school.name}: report returned by the principal")
             fill = _ready(report.instance, "fill_report")
-            human_task_complete(task_id=fill.pk, actor=liaison, data=_report_data(fill, school, revised=True))
+            human_task_complete(task_id=fill.pk, actor=liaison, data=report_data(fill, school, revised=True))
             sign = _ready(report.instance, "sign_off_report")
         human_task_complete(task_id=sign.pk, actor=principal, data={"decision": "approve"})
         self.note(now, f"{school.name}: Q{report.quarter.quarter} report submitted")
@@ -222,7 +222,7 @@ def _ready(instance, bpmn_id: str) -> HumanTask | None:
     return instance.human_tasks.filter(bpmn_id=bpmn_id, state=HumanTaskState.READY).first()
 
 
-def _report_data(task: HumanTask, school: Unit, revised: bool = False) -> dict:
+def report_data(task: HumanTask, school: Unit, revised: bool = False) -> dict:
     """Fill every section of the school's form with plausible figures."""
     sections = {}
     report = task.instance.quarterly_report

@@ -17,6 +17,7 @@ from workflows.engine import Snapshot
 from workflows.org.models import Unit
 from workflows.org.roles import role_for_lane, unit_for_role
 
+from . import notices
 from .audit import audit_record
 from .models import (
     AuditAction,
@@ -84,6 +85,7 @@ def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> list[int]:
             audit_record(action=AuditAction.TASK_CANCELLED, actor=None, instance=instance, task_guid=guid)
     new = [_new_row(instance, t, now) for guid, t in ready.items() if guid not in open_rows]
     HumanTask.objects.bulk_create(new)
+    notices.tasks_opened(new)
     for row in new:
         audit_record(action=AuditAction.TASK_CREATED, instance=instance, task_guid=str(row.task_guid),
                      detail={"bpmn_id": row.bpmn_id, "name": row.name})
@@ -148,6 +150,7 @@ def _raise_escalations(instance, snapshot, now) -> None:
                       "closed_at": now if instance.status in _TERMINAL else None},
         )
         if created:
+            notices.escalation_raised(escalation)
             audit_record(action=AuditAction.ESCALATED, instance=instance,
                          task_guid=str(task.task_guid) if task else "",
                          detail={"level": escalation.level, "code": escalation.code, "target_role": role})

@@ -1,10 +1,13 @@
 """The half-year bulletin: draft from the quarter summaries, edit, submit, approve or return, publish."""
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from workflows.notifications.models import NotificationKind
+from workflows.notifications.services import notify
 from workflows.org.models import Unit
 from workflows.org.roles import is_office
 from workflows.processes.errors import Conflict, Forbidden, Invalid, NotFound
@@ -89,6 +92,8 @@ def _checked_sections(sections: list) -> list:
 def bulletin_submit(*, bulletin_id: int, actor: AbstractBaseUser) -> Bulletin:
     """The office sends the draft to a leader (completes the cycle's draft step)."""
     bulletin = _locked(bulletin_id)
+    if not is_office(actor):
+        raise Forbidden("only the office submits bulletins")
     if bulletin.status not in EDITABLE:
         raise Conflict(f"the bulletin is {bulletin.get_status_display()}")
     if not bulletin.document_number:
@@ -137,6 +142,9 @@ def _publish(bulletin: Bulletin) -> None:
     units = _units_under(bulletin.cycle.plan.bureau)
     BulletinReceipt.objects.bulk_create([BulletinReceipt(bulletin=bulletin, unit=u) for u in units],
                                         ignore_conflicts=True)
+    readers = get_user_model().objects.filter(memberships__unit__in=units).distinct()
+    notify(users=readers, kind=NotificationKind.BULLETIN, title=f"通报：{bulletin.title}",
+           link=f"/bulletins/{bulletin.pk}/")
 
 
 def bulletin_document(bulletin: Bulletin) -> BulletinDocument:

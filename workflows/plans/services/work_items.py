@@ -71,6 +71,8 @@ def work_item_dispatch(*, run_id: int, actor: AbstractBaseUser, instructions: st
                        school_ids: list[int] | None = None) -> list[SchoolTask]:
     """The lead department dispatches school tasks with a due date (working-day ladder from the plan)."""
     run = WorkItemRun.objects.select_related("work_item__plan", "instance").get(pk=run_id)
+    if not (is_office(actor) or _is_lead_member(actor, run.work_item)):
+        raise Forbidden("only the lead department dispatches its work item's school tasks")
     if not instructions.strip():
         raise Invalid("say what the schools must do", {"instructions": ["required"]})
     if due_date <= timezone.localdate():

@@ -1,10 +1,11 @@
+from .attachments import Attachment
 from .audit import AuditAction, AuditEvent
 from .definitions import Deployment, DeploymentFile, ProcessDefinition
 from .instances import EventSubscription, Incident, InstanceStatus, ProcessInstance
 from .tasks import Escalation, EscalationLevel, HumanTask, HumanTaskState
 
 __all__ = [
-    "AuditAction", "AuditEvent", "Deployment", "DeploymentFile", "Escalation", "EscalationLevel",
+    "Attachment", "AuditAction", "AuditEvent", "Deployment", "DeploymentFile", "Escalation", "EscalationLevel",
     "EventSubscription", "HumanTask", "HumanTaskState", "Incident", "InstanceStatus", "ProcessDefinition",
     "ProcessInstance",
 ]

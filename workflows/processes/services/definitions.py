@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
+from django.utils import timezone
 
 from workflows.engine import BpmnValidationError, CompiledProcess, ValidationIssue, compile_package
 
@@ -124,6 +125,7 @@ def _store(files, sha, processes, forms, warnings, actor) -> DeployResult:
         latest = ProcessDefinition.objects.filter(key=compiled.key).aggregate(v=Max("version"))["v"] or 0
         definition = ProcessDefinition.objects.create(
             deployment=deployment, key=compiled.key, version=latest + 1, name=compiled.name[:255],
+            activated_at=timezone.now(),
             dialect=compiled.dialect, spec=compiled.spec, lanes=list(compiled.lanes),
             forms_json=json.dumps({**forms, **{f"inline:{k}": v for k, v in compiled.inline_forms.items()}},
                                   ensure_ascii=False),
@@ -135,9 +137,25 @@ def _store(files, sha, processes, forms, warnings, actor) -> DeployResult:
 
 
 def definition_for_start(*, key: str, version: int | None = None) -> ProcessDefinition:
-    """The latest version of ``key`` (or the given version)."""
+    """The given version of ``key``, else the most recently activated (a new deploy activates itself)."""
     definitions = ProcessDefinition.objects.filter(key=key)
-    definition = (definitions.filter(version=version) if version else definitions.order_by("-version")).first()
+    if version:
+        definition = definitions.filter(version=version).first()
+    else:
+        definition = definitions.order_by(F("activated_at").desc(nulls_last=True), "-version").first()
     if definition is None:
         raise NotFound(f"no process definition {key!r}" + (f" version {version}" if version else ""))
+    return definition
+
+
+@transaction.atomic
+def definition_activate(*, key: str, version: int, actor: AbstractBaseUser) -> ProcessDefinition:
+    """Make a version the one new instances use (e.g. roll back); running instances are untouched."""
+    definition = ProcessDefinition.objects.select_for_update().filter(key=key, version=version).first()
+    if definition is None:
+        raise NotFound(f"no process definition {key!r} version {version}")
+    definition.activated_at = timezone.now()
+    definition.save(update_fields=["activated_at"])
+    audit_record(action=AuditAction.ACTIVATED, actor=actor, definition_id=definition.pk,
+                 detail={"key": key, "version": version})
     return definition

@@ -110,3 +110,38 @@ def human_task_complete(*, task_id: int, actor: AbstractBaseUser, data: dict) ->
     snapshot_apply(instance=task.instance, snapshot=snapshot, actor=actor, completed_guid=str(task.task_guid))
     task.refresh_from_db()
     return task
+
+
+@transaction.atomic
+def human_task_delegate(*, task_id: int, actor: AbstractBaseUser, to_user: AbstractBaseUser) -> HumanTask:
+    """Hand a task you hold (or may take) to a colleague who could act on it too."""
+    task = _locked_task(task_id, actor)
+    _require_ready(task)
+    _require_holder(task, actor)
+    if not can_act_on(to_user, task) or to_user.pk == actor.pk and task.assignee_id == actor.pk:
+        raise Invalid(f"{to_user} cannot take this task", {"user": ["not a candidate for this task"]})
+    return _assign(task, actor, to_user, AuditAction.DELEGATED)
+
+
+@transaction.atomic
+def human_task_reassign(*, task_id: int, actor: AbstractBaseUser, to_user: AbstractBaseUser) -> HumanTask:
+    """The office gives a task to anyone (absence handover)."""
+    task = _locked_task(task_id, actor)
+    _require_ready(task)
+    if not is_office(actor):
+        raise Forbidden("only the office reassigns tasks")
+    return _assign(task, actor, to_user, AuditAction.REASSIGNED)
+
+
+def _assign(task: HumanTask, actor, to_user, action) -> HumanTask:
+    previous = str(task.assignee) if task.assignee_id else ""
+    task.assignee = to_user
+    task.claimed_at = timezone.now()
+    task.save(update_fields=["assignee", "claimed_at"])
+    audit_record(action=action, actor=actor, instance=task.instance, task_guid=str(task.task_guid),
+                 detail={"from": previous, "to": to_user.get_username()})
+    from workflows.notifications.models import NotificationKind
+    from workflows.notifications.services import notify
+
+    notify(users=[to_user], kind=NotificationKind.TASK, title=f"转交给您：{task.name}", link=f"/tasks/{task.pk}/")
+    return task

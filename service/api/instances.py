@@ -1,0 +1,143 @@
+"""Process instances: start, list and filter, detail with tasks and history, lifecycle actions."""
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workflows.org.models import Unit
+from workflows.plans.scope import audit_visible, instances_visible
+from workflows.processes.models import InstanceStatus, ProcessInstance
+from workflows.processes.runtime import process_for
+from workflows.processes.services import instances as svc
+from workflows.processes.services.definitions import definition_for_start
+
+from .common import get_in_scope, require_office
+from .pagination import Pagination
+from .schemas import errors
+from .tasks import TaskOut
+
+
+class InstanceOut(serializers.ModelSerializer):
+    key = serializers.CharField(source="definition.key")
+    version = serializers.IntegerField(source="definition.version")
+    unit = serializers.CharField(source="unit.name", default=None)
+
+    class Meta:
+        model = ProcessInstance
+        fields = ["id", "key", "version", "status", "business_key", "unit", "refs", "parent", "next_timer_at",
+                  "started_at", "ended_at"]
+
+
+class HistoryOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    action = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    task_guid = serializers.CharField()
+    detail = serializers.JSONField()
+
+
+class IncidentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    bpmn_id = serializers.CharField()
+    message = serializers.CharField()
+    line = serializers.IntegerField(allow_null=True)
+    error_line = serializers.CharField()
+    raised_at = serializers.DateTimeField()
+
+
+class InstanceDetail(InstanceOut):
+    tasks = TaskOut(many=True, source="human_tasks.all")
+    incidents = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+    data = serializers.SerializerMethodField()
+
+    class Meta(InstanceOut.Meta):
+        fields = [*InstanceOut.Meta.fields, "tasks", "incidents", "history", "data"]
+
+    def get_incidents(self, obj) -> list[dict]:
+        return IncidentOut(obj.incidents.filter(resolved_at__isnull=True), many=True).data
+
+    def get_history(self, obj) -> list[dict]:
+        rows = audit_visible(self.context["request"].user).filter(instance_id=obj.pk).select_related("actor")
+        return HistoryOut(rows.order_by("at", "id"), many=True).data
+
+    def get_data(self, obj) -> dict:
+        return serializers.JSONField().to_representation(process_for(obj.definition).data(bytes(obj.state)))
+
+
+class StartIn(serializers.Serializer):
+    key = serializers.CharField(max_length=255)
+    version = serializers.IntegerField(required=False, min_value=1)
+    data = serializers.DictField(required=False, default=dict)
+    business_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), required=False,
+                                        allow_null=True)
+
+
+class RetryIn(serializers.Serializer):
+    data = serializers.DictField(required=False, default=dict)
+
+
+class TerminateIn(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+def _visible(request):
+    return instances_visible(request.user).select_related("definition", "unit")
+
+
+class InstanceList(APIView):
+    @extend_schema(parameters=[OpenApiParameter("status", enum=InstanceStatus.values), OpenApiParameter("key"),
+                               OpenApiParameter("business_key"), OpenApiParameter("unit", description="unit code")],
+                   responses={200: InstanceOut(many=True)})
+    def get(self, request):
+        rows = _visible(request).order_by("-started_at", "-id")
+        for field, lookup in (("status", "status"), ("key", "definition__key"), ("business_key", "business_key"),
+                              ("unit", "unit__code")):
+            if request.query_params.get(field):
+                rows = rows.filter(**{lookup: request.query_params[field]})
+        page = Pagination()
+        return page.get_paginated_response(InstanceOut(page.paginate_queryset(rows, request), many=True).data)
+
+    @extend_schema(request=StartIn, responses={201: InstanceDetail, **errors(400, 403, 404)})
+    def post(self, request):
+        """Start an instance (the office)."""
+        require_office(request)
+        body = StartIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        instance = svc.instance_start(definition=definition_for_start(key=v["key"], version=v.get("version")),
+                                      actor=request.user, data=v["data"], business_key=v["business_key"],
+                                      unit=v.get("unit"))
+        return Response(InstanceDetail(instance, context={"request": request}).data, status=201)
+
+
+class InstanceView(APIView):
+    @extend_schema(responses={200: InstanceDetail, **errors(404)})
+    def get(self, request, pk: int):
+        instance = get_in_scope(_visible(request), pk, "process instance")
+        return Response(InstanceDetail(instance, context={"request": request}).data)
+
+
+def _action(name: str, request_serializer=None):
+    @extend_schema(request=request_serializer, responses={200: InstanceOut, **errors(400, 403, 404, 409)},
+                   operation_id=f"instances_{name}")
+    def post(self, request, pk: int):
+        get_in_scope(_visible(request), pk, "process instance")
+        require_office(request)
+        extra = {}
+        if request_serializer is not None:
+            body = request_serializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            extra = body.validated_data
+        instance = getattr(svc, f"instance_{name}")(instance_id=pk, actor=request.user, **extra)
+        return Response(InstanceOut(instance).data)
+    return type(f"Instance{name.title()}", (APIView,), {"post": post, "__doc__": f"{name} the instance (office)."})
+
+
+InstanceSuspend = _action("suspend")
+InstanceResume = _action("resume")
+InstanceTerminate = _action("terminate", TerminateIn)
+InstanceRetry = _action("retry", RetryIn)

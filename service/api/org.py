@@ -1,0 +1,102 @@
+"""Org: units, people, memberships (everyone reads; the office writes)."""
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workflows.org.models import Membership, Role, Unit, UnitKind
+
+from .common import get_in_scope, require_office
+from .pagination import Pagination
+from .schemas import errors
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), allow_null=True,
+                                          required=False)
+    kind = serializers.ChoiceField(choices=UnitKind.choices)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "kind", "parent"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="first_name", required=False, allow_blank=True, max_length=150)
+    password = serializers.CharField(write_only=True, required=False, min_length=8, max_length=128)
+
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username", "name", "email", "password"]
+
+    def create(self, validated):
+        password = validated.pop("password", None)
+        user = get_user_model()(**validated)
+        user.set_password(password) if password else user.set_unusable_password()
+        user.save()
+        return user
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "unit", "role"]
+        validators = [serializers.UniqueTogetherValidator(queryset=Membership.objects.all(),
+                                                          fields=["user", "unit", "role"])]
+
+
+def _collection(model_rows, serializer, doc: str):
+    class View(APIView):
+        __doc__ = doc
+
+        @extend_schema(responses={200: serializer(many=True)})
+        def get(self, request):
+            page = Pagination()
+            return page.get_paginated_response(serializer(page.paginate_queryset(model_rows(), request),
+                                                          many=True).data)
+
+        @extend_schema(request=serializer, responses={201: serializer, **errors(400, 403)})
+        def post(self, request):
+            require_office(request)
+            body = serializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            return Response(serializer(body.save()).data, status=201)
+    View.__name__ = serializer.__name__.replace("Serializer", "List")
+    return View
+
+
+UnitList = _collection(lambda: Unit.objects.select_related("parent").order_by("code"), UnitSerializer,
+                       "Units (bureau, office, departments, schools…).")
+PersonList = _collection(lambda: get_user_model().objects.order_by("username"), PersonSerializer, "People.")
+MembershipList = _collection(lambda: Membership.objects.select_related("user", "unit").order_by("id"),
+                             MembershipSerializer, "Who holds which role in which unit.")
+
+
+class UnitView(APIView):
+    @extend_schema(responses={200: UnitSerializer, **errors(404)})
+    def get(self, request, pk: int):
+        return Response(UnitSerializer(get_in_scope(Unit.objects.all(), pk, "unit")).data)
+
+    @extend_schema(request=UnitSerializer, responses={200: UnitSerializer, **errors(400, 403, 404)})
+    def patch(self, request, pk: int):
+        unit = get_in_scope(Unit.objects.all(), pk, "unit")
+        require_office(request)
+        body = UnitSerializer(unit, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        return Response(UnitSerializer(body.save()).data)
+
+
+class MembershipView(APIView):
+    @extend_schema(responses={204: None, **errors(403, 404)})
+    def delete(self, request, pk: int):
+        membership = get_in_scope(Membership.objects.all(), pk, "membership")
+        require_office(request)
+        membership.delete()
+        return Response(status=204)

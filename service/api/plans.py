@@ -1,0 +1,168 @@
+"""Plans, work items, cycles (open, progress), quarterly summaries (JSON, XLSX)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workflows.org.models import Unit
+from workflows.plans.calendar import calendar_source
+from workflows.plans.documents.summary_xlsx import render_summary_xlsx
+from workflows.plans.models import CycleQuarter, Plan, QuarterlyReport, ReportingCycle, WorkItem
+from workflows.plans.services.cycles import cycle_open, cycle_schedule, quarter_open
+from workflows.plans.summary import quarterly_summary, report_status
+from workflows.processes.errors import NotFound
+
+from .common import get_in_scope, require_bureau_staff, require_office
+from .pagination import Pagination
+from .schemas import errors
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    bureau = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+
+    class Meta:
+        model = Plan
+        fields = ["id", "code", "title", "document_number", "issued_on", "year", "bureau", "issuer", "addressees",
+                  "description", "settings"]
+
+
+class WorkItemSerializer(serializers.ModelSerializer):
+    departments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkItem
+        fields = ["id", "plan", "number", "title", "description", "figures", "departments"]
+        read_only_fields = ["departments"]
+
+    def get_departments(self, obj) -> list[dict]:
+        return [{"unit": r.unit.code, "name": r.unit.name, "lead": r.is_lead} for r in obj.responsibilities.all()]
+
+
+class QuarterOut(serializers.ModelSerializer):
+    class Meta:
+        model = CycleQuarter
+        fields = ["id", "quarter", "opens_at", "reminder_at", "due_at", "supervise_at", "closes_at", "opened_at",
+                  "closed_at"]
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    quarters = QuarterOut(many=True, read_only=True)
+    calendar = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportingCycle
+        fields = ["id", "plan", "year", "half", "status", "instance", "opened_at", "quarters", "calendar"]
+        read_only_fields = ["status", "instance", "opened_at"]
+
+    def get_calendar(self, obj) -> str:
+        """Where working days come from: official, office, or weekdays (no holiday data for the year)."""
+        return calendar_source(obj.year)
+
+
+def _list_create(rows, serializer, doc: str, after_create=None):
+    class View(APIView):
+        __doc__ = doc
+
+        @extend_schema(responses={200: serializer(many=True)})
+        def get(self, request):
+            page = Pagination()
+            return page.get_paginated_response(serializer(page.paginate_queryset(rows(request), request),
+                                                          many=True).data)
+
+        @extend_schema(request=serializer, responses={201: serializer, **errors(400, 403)})
+        def post(self, request):
+            require_office(request)
+            body = serializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            obj = body.save()
+            if after_create:
+                after_create(obj)
+            return Response(serializer(obj).data, status=201)
+    View.__name__ = serializer.__name__.replace("Serializer", "List")
+    return View
+
+
+def _visible_items(request):
+    from workflows.plans.services.work_items import work_items_visible_to
+
+    return work_items_visible_to(request.user).prefetch_related("responsibilities__unit")
+
+
+PlanList = _list_create(lambda r: Plan.objects.select_related("bureau").order_by("-year", "code"), PlanSerializer,
+                        "Plans (the office writes).")
+WorkItemList = _list_create(_visible_items, WorkItemSerializer, "Work items I may see (the office writes).")
+CycleList = _list_create(lambda r: ReportingCycle.objects.prefetch_related("quarters").order_by("-year", "-half"),
+                         CycleSerializer, "Reporting cycles.", after_create=lambda c: cycle_schedule(cycle=c))
+
+
+class CycleOpen(APIView):
+    @extend_schema(request=None, responses={200: CycleSerializer, **errors(403, 404, 409)})
+    def post(self, request, pk: int):
+        """Start the cycle now and give every school its first quarter's report."""
+        get_in_scope(ReportingCycle.objects.all(), pk, "cycle")
+        require_office(request)
+        cycle = cycle_open(cycle_id=pk, actor=request.user)
+        quarter = cycle.quarters.order_by("quarter").filter(closed_at__isnull=True).first()
+        if quarter is not None:
+            quarter_open(quarter_id=quarter.pk, actor=request.user)
+        return Response(CycleSerializer(ReportingCycle.objects.get(pk=pk)).data)
+
+
+ProgressOut = inline_serializer("CycleProgress", fields={
+    "quarters": serializers.ListField(child=serializers.IntegerField()),
+    "schools": serializers.ListField(child=serializers.DictField())})
+
+
+class CycleProgress(APIView):
+    @extend_schema(responses={200: ProgressOut, **errors(404)})
+    def get(self, request, pk: int):
+        """Schools × quarters: on_time / late / missing / pending (3 queries)."""
+        cycle = get_in_scope(ReportingCycle.objects.select_related("plan"), pk, "cycle")
+        require_bureau_staff(request)
+        quarters = list(cycle.quarters.order_by("quarter"))
+        reports = {(r.quarter_id, r.school_id): r for r in QuarterlyReport.objects.filter(quarter__in=quarters)}
+        schools = []
+        for school in cycle.plan.schools.order_by("code"):
+            cells = {}
+            for q in quarters:
+                report = reports.get((q.pk, school.pk))
+                status = "not_opened" if q.opened_at is None else report_status(report, q)
+                if status == "missing" and q.closed_at is None:
+                    status = "pending"
+                cells[str(q.quarter)] = status
+            schools.append({"school": school.name, "code": school.code, "quarters": cells})
+        return Response({"quarters": [q.quarter for q in quarters], "schools": schools})
+
+
+def _summary(request, pk: int, quarter: int):
+    q = CycleQuarter.objects.select_related("cycle__plan").filter(cycle_id=pk, quarter=quarter).first()
+    if q is None:
+        raise NotFound(f"cycle {pk} has no quarter {quarter}")
+    require_bureau_staff(request)
+    return q, quarterly_summary(quarter=q)
+
+
+class QuarterSummary(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **errors(403, 404)})
+    def get(self, request, pk: int, quarter: int):
+        """The quarterly summary: schools × work items, counts, figure totals, units not reported."""
+        _, table = _summary(request, pk, quarter)
+        return Response(serializers.JSONField().to_representation(asdict(table)))
+
+
+class QuarterSummaryXlsx(APIView):
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY, **errors(403, 404)})
+    def get(self, request, pk: int, quarter: int):
+        """The quarterly summary as an Excel workbook with Chinese headers."""
+        q, table = _summary(request, pk, quarter)
+        response = HttpResponse(render_summary_xlsx(table), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="summary-{q.cycle.year}Q{quarter}.xlsx"'
+        return response

@@ -1,0 +1,212 @@
+"""The inbox: tasks mine and my units', filters, claim, draft, complete, delegate, reassign, forms, evidence."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.http import FileResponse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workflows.plans.calendar import LOCAL, WorkingCalendar, local_datetime
+from workflows.plans.lights import DEFAULT_YELLOW_WORKDAYS, light_for, workdays_left
+from workflows.plans.scope import tasks_visible
+from workflows.processes.errors import Invalid
+from workflows.processes.forms import schema_for
+from workflows.processes.models import Attachment, HumanTask, HumanTaskState
+from workflows.processes.selectors import inbox_for_user
+from workflows.processes.services import human_tasks as svc
+from workflows.processes.services.attachments import attachment_add, attachment_for_download
+
+from .common import get_in_scope, user_by_name
+from .pagination import Pagination
+from .schemas import errors
+
+
+class TaskOut(serializers.ModelSerializer):
+    key = serializers.CharField(source="instance.definition.key")
+    business_key = serializers.CharField(source="instance.business_key")
+    candidate_unit = serializers.CharField(source="candidate_unit.name", default=None)
+    assignee = serializers.CharField(source="assignee.username", default=None)
+    light = serializers.SerializerMethodField()
+    workdays_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HumanTask
+        fields = ["id", "instance", "key", "business_key", "bpmn_id", "name", "documentation", "lane",
+                  "candidate_role", "candidate_unit", "assignee", "due_at", "state", "form_key", "created_at",
+                  "completed_at", "light", "workdays_left"]
+
+    def _calendar(self) -> WorkingCalendar:
+        root = self.parent or self  # one calendar (one query) for the whole list
+        if not hasattr(root, "_duban_calendar"):
+            root._duban_calendar = WorkingCalendar()
+        return root._duban_calendar
+
+    def get_light(self, obj) -> str | None:
+        if obj.state != HumanTaskState.READY:
+            return None
+        return light_for(obj.due_at, calendar=self._calendar())
+
+    def get_workdays_left(self, obj) -> int | None:
+        if obj.state != HumanTaskState.READY or obj.due_at is None:
+            return None
+        return workdays_left(obj.due_at, calendar=self._calendar())
+
+
+FILTERS = [
+    OpenApiParameter("tab", enum=["mine", "unit", "all", "done"], description="mine: assigned to me; unit: my "
+                     "units' unclaimed candidates; all: both; done: completed by me"),
+    OpenApiParameter("state", enum=HumanTaskState.values), OpenApiParameter("due_before", dt.date),
+    OpenApiParameter("due_after", dt.date), OpenApiParameter("light", enum=["green", "yellow", "red"]),
+    OpenApiParameter("work_item", int), OpenApiParameter("cycle", int), OpenApiParameter("unit", int),
+    OpenApiParameter("ordering", enum=["due_at", "-due_at", "created_at", "-created_at"]),
+]
+
+
+def _light_filter(light: str) -> Q:
+    now = timezone.now()
+    yellow_until = local_datetime(WorkingCalendar().add_workdays(now.astimezone(LOCAL).date(),
+                                                                 DEFAULT_YELLOW_WORKDAYS), 23, 59)
+    return {"red": Q(due_at__lt=now), "yellow": Q(due_at__gte=now, due_at__lte=yellow_until),
+            "green": Q(due_at__isnull=True) | Q(due_at__gt=yellow_until)}[light]
+
+
+def inbox_rows(request):
+    params, user = request.query_params, request.user
+    tab = params.get("tab", "all")
+    if tab == "done":
+        rows = HumanTask.objects.filter(completed_by=user)
+    elif tab == "mine":
+        rows = inbox_for_user(user=user, include_unit=False)
+    elif tab == "unit":
+        rows = inbox_for_user(user=user).filter(assignee__isnull=True)
+    else:
+        rows = inbox_for_user(user=user)
+    lookups = {"state": "state", "due_before": "due_at__date__lte", "due_after": "due_at__date__gte",
+               "work_item": "instance__refs__work_item", "cycle": "instance__refs__cycle", "unit": "candidate_unit_id"}
+    for name, lookup in lookups.items():
+        if params.get(name):
+            rows = rows.filter(**{lookup: params[name]})
+    if params.get("light") in ("red", "yellow", "green"):
+        rows = rows.filter(_light_filter(params["light"]))
+    ordering = params.get("ordering") if params.get("ordering") in ("due_at", "-due_at", "created_at",
+                                                                    "-created_at") else "due_at"
+    return rows.select_related("instance__definition", "candidate_unit", "assignee").order_by(ordering, "id")
+
+
+class TaskList(APIView):
+    @extend_schema(parameters=FILTERS, responses={200: TaskOut(many=True), **errors(400)})
+    def get(self, request):
+        """My inbox (paginated; a constant number of queries whatever the page size)."""
+        for name in ("due_before", "due_after"):
+            if request.query_params.get(name):
+                serializers.DateField().run_validation(request.query_params[name])
+        for name in ("work_item", "cycle", "unit"):
+            if request.query_params.get(name):
+                serializers.IntegerField().run_validation(request.query_params[name])
+        page = Pagination()
+        rows = page.paginate_queryset(inbox_rows(request), request)
+        return page.get_paginated_response(TaskOut(rows, many=True, context={"request": request}).data)
+
+
+def _visible_task(request, pk: int) -> HumanTask:
+    return get_in_scope(tasks_visible(request.user).select_related("instance__definition", "candidate_unit",
+                                                                   "assignee"), pk, "task")
+
+
+class TaskView(APIView):
+    @extend_schema(responses={200: TaskOut, **errors(404)})
+    def get(self, request, pk: int):
+        return Response(TaskOut(_visible_task(request, pk)).data)
+
+
+FormOut = inline_serializer("TaskForm", fields={"schema": serializers.JSONField(), "draft": serializers.JSONField()})
+
+
+class TaskForm(APIView):
+    @extend_schema(responses={200: FormOut, **errors(404)})
+    def get(self, request, pk: int):
+        """The task's JSON Schema and the saved draft."""
+        task = _visible_task(request, pk)
+        return Response({"schema": schema_for(task), "draft": task.draft})
+
+
+class DataIn(serializers.Serializer):
+    data = serializers.DictField(help_text="the form's answers, validated against the task's JSON Schema")
+
+
+class UserIn(serializers.Serializer):
+    user = serializers.CharField(max_length=150, help_text="username")
+
+
+def _task_action(name: str, body=None, doc: str = ""):
+    @extend_schema(request=body, responses={200: TaskOut, **errors(400, 403, 404, 409)}, operation_id=f"tasks_{name}")
+    def post(self, request, pk: int):
+        _visible_task(request, pk)
+        kwargs = {}
+        if body is not None:
+            data = body(data=request.data)
+            data.is_valid(raise_exception=True)
+            if "data" in data.validated_data:
+                kwargs["data"] = data.validated_data["data"]
+            if "user" in data.validated_data:
+                kwargs["to_user"] = user_by_name(data.validated_data["user"])
+        service = {"draft": "save_draft"}.get(name, name)
+        task = getattr(svc, f"human_task_{service}")(task_id=pk, actor=request.user, **kwargs)
+        task = HumanTask.objects.select_related("instance__definition", "candidate_unit", "assignee").get(pk=task.pk)
+        return Response(TaskOut(task).data)
+    return type(f"Task{name.title()}", (APIView,), {"post": post, "__doc__": doc})
+
+
+TaskClaim = _task_action("claim", doc="Take a candidate task; 409 if someone else holds it.")
+TaskUnclaim = _task_action("unclaim", doc="Give a claimed task back to its candidates.")
+TaskDraft = _task_action("draft", DataIn, "Save unfinished answers (not validated).")
+TaskComplete = _task_action("complete", DataIn, "Submit: 400 with field errors, 409 on a second submit.")
+TaskDelegate = _task_action("delegate", UserIn, "Hand the task to a colleague who could act on it.")
+TaskReassign = _task_action("reassign", UserIn, "The office gives the task to anyone (absence handover).")
+
+
+class AttachmentOut(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None)
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+
+
+class TaskAttachments(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses={200: AttachmentOut(many=True), **errors(404)})
+    def get(self, request, pk: int):
+        task = _visible_task(request, pk)
+        return Response(AttachmentOut(task.attachments.select_related("uploaded_by"), many=True).data)
+
+    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"}}, "required": ["file"]}},
+        responses={201: AttachmentOut, **errors(400, 403, 404, 409)})
+    def post(self, request, pk: int):
+        """Attach evidence (pdf, png, jpg, docx, xlsx, txt; size-limited; content checked)."""
+        _visible_task(request, pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise Invalid("send the file in the 'file' field", {"file": ["required"]})
+        attachment = attachment_add(task_id=pk, actor=request.user, name=upload.name, content=upload.read())
+        return Response(AttachmentOut(attachment).data, status=201)
+
+
+class AttachmentDownload(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes, **errors(404)})
+    def get(self, request, pk: int):
+        """Download evidence: only for those who may see its task; always as an attachment."""
+        attachment = attachment_for_download(attachment_id=pk, actor=request.user)
+        response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                                content_type=attachment.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response

@@ -1,0 +1,31 @@
+"""Write notifications (and send email where an address is set)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+
+def notify(*, users: Iterable[AbstractBaseUser], kind: str, title: str, link: str = "") -> int:
+    """One notification per distinct user; email after commit to those with an address."""
+    people = {u.pk: u for u in users if u is not None}
+    Notification.objects.bulk_create(
+        [Notification(user=u, kind=kind, title=title[:300], link=link[:300]) for u in people.values()])
+    mails = [(title, f"{title}\n{link}", settings.DEFAULT_FROM_EMAIL, [u.email]) for u in people.values() if u.email]
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    return len(people)
+
+
+def notifications_mark_read(*, user: AbstractBaseUser, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when no ids are given)."""
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.update(read_at=timezone.now())

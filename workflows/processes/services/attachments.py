@@ -1,0 +1,68 @@
+"""Attach evidence to a task: size and type limits, stored under random names, sniffed content."""
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from ..audit import audit_record
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..models import Attachment, AuditAction, HumanTask, HumanTaskState
+from ..permissions import can_act_on, can_see
+
+ALLOWED = {
+    ".pdf": ("application/pdf", (b"%PDF",)),
+    ".png": ("image/png", (b"\x89PNG",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".txt": ("text/plain", ()),
+}
+
+
+def _kind(name: str, head: bytes) -> str:
+    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if ext not in ALLOWED:
+        raise Invalid(f"files of type {ext or '(none)'} are not accepted",
+                      {"file": ["allowed: " + ", ".join(sorted(ALLOWED))]})
+    content_type, magics = ALLOWED[ext]
+    if magics and not any(head.startswith(m) for m in magics):
+        raise Invalid("the file's content does not match its extension", {"file": ["content mismatch"]})
+    if ext == ".txt" and b"\x00" in head:
+        raise Invalid("a text file must not contain binary data", {"file": ["binary content"]})
+    return content_type
+
+
+@transaction.atomic
+def attachment_add(*, task_id: int, actor: AbstractBaseUser, name: str, content: bytes) -> Attachment:
+    """Attach a file to a ready task you may act on."""
+    task = HumanTask.objects.select_related("instance").filter(pk=task_id).first()
+    if task is None or not can_see(actor, task):
+        raise NotFound(f"task {task_id} does not exist")
+    if not can_act_on(actor, task):
+        raise Forbidden("you may not add evidence to this task")
+    if task.state != HumanTaskState.READY:
+        raise Conflict(f"the task is already {task.state}")
+    if not content:
+        raise Invalid("the file is empty", {"file": ["empty"]})
+    if len(content) > settings.DUBAN_MAX_UPLOAD_BYTES:
+        raise Invalid("the file is too large", {"file": [f"at most {settings.DUBAN_MAX_UPLOAD_BYTES:,} bytes"]})
+    safe_name = "".join(ch for ch in name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable())[:200] or "file"
+    attachment = Attachment(task=task, name=safe_name, content_type=_kind(safe_name, content[:16]),
+                            size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor)
+    attachment.file.save("upload", ContentFile(content), save=False)
+    attachment.save()
+    audit_record(action=AuditAction.ATTACHED, actor=actor, instance=task.instance, task_guid=str(task.task_guid),
+                 detail={"name": safe_name, "size": len(content), "sha256": attachment.sha256})
+    return attachment
+
+
+def attachment_for_download(*, attachment_id: int, actor: AbstractBaseUser) -> Attachment:
+    attachment = Attachment.objects.select_related("task__instance").filter(pk=attachment_id).first()
+    if attachment is None or not can_see(actor, attachment.task):
+        raise NotFound(f"attachment {attachment_id} does not exist")
+    return attachment

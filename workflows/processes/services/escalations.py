@@ -1,0 +1,65 @@
+"""Managers acknowledge escalations and chase the people who hold the late task."""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from workflows.notifications.models import NotificationKind
+from workflows.notifications.services import notify
+from workflows.org.roles import holds, is_office
+
+from ..audit import audit_record
+from ..errors import Conflict, Forbidden, NotFound
+from ..models import AuditAction, Escalation
+from ..notices import holders
+
+
+def _escalation(escalation_id: int) -> Escalation:
+    row = Escalation.objects.select_for_update().select_related("instance", "human_task").filter(
+        pk=escalation_id).first()
+    if row is None:
+        raise NotFound(f"escalation {escalation_id} does not exist")
+    return row
+
+
+def _may_handle(user: AbstractBaseUser, escalation: Escalation) -> bool:
+    return is_office(user) or holds(user, unit_id=escalation.target_unit_id, role=escalation.target_role)
+
+
+@transaction.atomic
+def escalation_acknowledge(*, escalation_id: int, actor: AbstractBaseUser) -> Escalation:
+    """The person escalated to says they have seen it (once)."""
+    escalation = _escalation(escalation_id)
+    if not _may_handle(actor, escalation):
+        raise Forbidden("this escalation is addressed to someone else")
+    if escalation.acknowledged_at is not None:
+        raise Conflict("the escalation is already acknowledged")
+    escalation.acknowledged_at = timezone.now()
+    escalation.acknowledged_by = actor
+    escalation.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit_record(action=AuditAction.ACKNOWLEDGED, actor=actor, instance=escalation.instance,
+                 detail={"escalation": escalation.pk})
+    return escalation
+
+
+@transaction.atomic
+def escalation_chase(*, escalation_id: int, actor: AbstractBaseUser) -> int:
+    """Send a reminder (催办) to whoever holds the late task; returns how many were told."""
+    escalation = _escalation(escalation_id)
+    if not _may_handle(actor, escalation):
+        raise Forbidden("this escalation is addressed to someone else")
+    if escalation.closed_at is not None:
+        raise Conflict("the escalation is closed; its task is done")
+    task = escalation.human_task
+    if task is None:
+        people = []
+    elif task.assignee_id:
+        people = [task.assignee]
+    else:
+        people = holders(task.candidate_unit_id, task.candidate_role)
+    told = notify(users=people, kind=NotificationKind.ESCALATION,
+                  title=f"催办：{task.name if task else escalation.name}", link=f"/tasks/{task.pk}/" if task else "")
+    audit_record(action=AuditAction.CHASED, actor=actor, instance=escalation.instance,
+                 detail={"escalation": escalation.pk, "told": told})
+    return told
