@@ -51,7 +51,7 @@ def test_a_cooperating_department_sees_but_cannot_close_a_work_item(yunxi):
     run = work_item_start(work_item_id=item.pk, actor=office)
     human_task_complete(task_id=run.instance.human_tasks.get(bpmn_id="assign_work_item").pk, actor=office, data={})
     with time_machine.travel(dt.datetime(2024, 3, 1, 9, tzinfo=dt.UTC), tick=False):
-        with pytest.raises(NotFound):  # the dispatch step is the lead department's
+        with pytest.raises(Forbidden):  # the dispatch step is the lead department's
             work_item_dispatch(run_id=run.pk, actor=cooperating, instructions="x", due_date=dt.date(2024, 3, 20))
         work_item_dispatch(run_id=run.pk, actor=lead_head, instructions="核查", due_date=dt.date(2024, 3, 20),
                            school_ids=[yunxi.schools.first().pk])
