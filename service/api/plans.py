@@ -64,7 +64,11 @@ class CycleSerializer(serializers.ModelSerializer):
 
     def get_calendar(self, obj) -> str:
         """Where working days come from: official, office, or weekdays (no holiday data for the year)."""
-        return calendar_source(obj.year)
+        root = self.parent or self  # one answer per year for the whole list
+        cache = root.__dict__.setdefault("_duban_sources", {})
+        if obj.year not in cache:
+            cache[obj.year] = calendar_source(obj.year)
+        return cache[obj.year]
 
 
 def _list_create(rows, serializer, doc: str, after_create=None):
