@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/", include("service.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("service.web.urls")),
 ]

@@ -85,3 +85,14 @@ def audit_visible(user: AbstractBaseUser) -> QuerySet[AuditEvent]:
 def task_in_scope(user: AbstractBaseUser, task: HumanTask) -> bool:
     """Visibility hook for the process services: the same scope the API lists show."""
     return sees_everything(user) or instances_visible(user).filter(pk=task.instance_id).exists()
+
+
+def bulletins_visible(user: AbstractBaseUser) -> QuerySet:
+    """Drafts to the office and the leading group; published ones to every unit that received them."""
+    from .models import Bulletin, BulletinStatus
+
+    rows = Bulletin.objects.select_related("cycle__plan")
+    if sees_everything(user):
+        return rows
+    units = Membership.objects.filter(user=user).values_list("unit_id", flat=True)
+    return rows.filter(status=BulletinStatus.PUBLISHED, receipts__unit_id__in=units).distinct()

@@ -1,0 +1,29 @@
+"""Helpers for the pages: run a service and turn its errors into messages on the page."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from workflows.processes.errors import Forbidden, Invalid, NotFound, ServiceError
+
+
+def attempt(request: HttpRequest, action: Callable[[], object], done: str) -> tuple[bool, dict]:
+    """Run a service call; on failure show its message and return its field errors."""
+    try:
+        action()
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except Invalid as exc:
+        messages.error(request, _("Please correct the errors below."))
+        return False, exc.details if isinstance(exc.details, dict) else {}
+    except Forbidden as exc:
+        messages.error(request, _("Not allowed: %(reason)s") % {"reason": exc.message})
+        return False, {}
+    except ServiceError as exc:
+        messages.warning(request, exc.message)
+        return False, {}
+    messages.success(request, done)
+    return True, {}

@@ -1,0 +1,121 @@
+"""The office console: processes (upload, diagram), org and work items, cycles, progress, summaries."""
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from workflows.org.models import Unit
+from workflows.org.roles import is_office
+from workflows.plans.models import CycleQuarter, Plan, QuarterlyReport, ReportingCycle
+from workflows.plans.scope import instances_visible, sees_everything
+from workflows.plans.services.cycles import cycle_open, quarter_open
+from workflows.plans.summary import quarterly_summary, report_status
+from workflows.processes.errors import Invalid
+from workflows.processes.models import AuditAction, AuditEvent, HumanTaskState, ProcessDefinition
+from workflows.processes.services.definitions import definition_deploy
+
+from .common import attempt
+
+
+def _office(request) -> None:
+    if not is_office(request.user):
+        raise PermissionDenied
+
+
+def _bureau_staff(request) -> None:
+    if not sees_everything(request.user) and not request.user.memberships.exclude(
+            unit__kind__in=["school", "kindergarten"]).exists():
+        raise PermissionDenied
+
+
+@login_required
+def console(request):
+    _office(request)
+    newest = ProcessDefinition.objects.filter(key=OuterRef("key")).order_by("-version").values("version")[:1]
+    return render(request, "web/console.html", {
+        "definitions": ProcessDefinition.objects.filter(version=Subquery(newest)).order_by("key"),
+        "cycles": ReportingCycle.objects.select_related("plan").order_by("-year", "half"),
+        "plans": Plan.objects.order_by("-year")})
+
+
+@login_required
+def upload(request):
+    _office(request)
+    issues, result = [], None
+    if request.method == "POST":
+        files = {f.name: f.read() for f in request.FILES.getlist("files")}
+        try:
+            result = definition_deploy(files=files, actor=request.user) if files else None
+        except Invalid as exc:
+            issues = exc.details.get("issues", []) or [{"file": "", "message": exc.message}]
+        if files and result is None and not issues:
+            issues = [{"file": "", "message": _("Choose at least one file.")}]
+    return render(request, "web/upload.html", {"issues": issues, "result": result})
+
+
+@login_required
+def diagram(request, key: str, version: int):
+    definition = get_object_or_404(ProcessDefinition.objects.select_related("deployment"), key=key, version=version)
+    files = [f for f in definition.deployment.files.order_by("name") if not f.name.endswith(".json")]
+    xml = next((f.content for f in files if f'id="{key}"' in f.content), files[0].content if files else "")
+    active, done = [], []
+    instance_id = request.GET.get("instance")
+    if instance_id and instance_id.isdigit():
+        instance = get_object_or_404(instances_visible(request.user), pk=int(instance_id))
+        active = list(instance.human_tasks.filter(state=HumanTaskState.READY).values_list("bpmn_id", flat=True))
+        done = list(instance.human_tasks.filter(state=HumanTaskState.COMPLETED).values_list("bpmn_id", flat=True))
+        done += [e.detail.get("bpmn_id") for e in AuditEvent.objects.filter(
+            instance_id=instance.pk, action=AuditAction.TASK_COMPLETED) if e.detail.get("bpmn_id")]
+    elif not is_office(request.user):
+        raise PermissionDenied
+    return render(request, "web/diagram.html", {"definition": definition, "xml": json.dumps(xml),
+                                                "active": json.dumps(active), "done": json.dumps(sorted(set(done)))})
+
+
+@login_required
+def org(request):
+    _bureau_staff(request)
+    units = Unit.objects.prefetch_related("memberships__user").order_by("kind", "code")
+    plans = Plan.objects.prefetch_related("work_items__responsibilities__unit").order_by("-year")
+    return render(request, "web/org.html", {"units": units, "plans": plans})
+
+
+@login_required
+def cycle_start(request, pk: int):
+    _office(request)
+    if request.method == "POST":
+        def run():
+            cycle = cycle_open(cycle_id=pk, actor=request.user)
+            quarter = cycle.quarters.filter(closed_at__isnull=True).order_by("quarter").first()
+            if quarter is not None:
+                quarter_open(quarter_id=quarter.pk, actor=request.user)
+        attempt(request, run, _("The cycle is open; the schools have their reports."))
+    return redirect("web:progress", pk=pk)
+
+
+@login_required
+def progress(request, pk: int):
+    _bureau_staff(request)
+    cycle = get_object_or_404(ReportingCycle.objects.select_related("plan"), pk=pk)
+    quarters = list(cycle.quarters.order_by("quarter"))
+    reports = {(r.quarter_id, r.school_id): r for r in QuarterlyReport.objects.filter(quarter__in=quarters)}
+    rows = []
+    for school in cycle.plan.schools.order_by("code"):
+        cells = []
+        for q in quarters:
+            status = "not_opened" if q.opened_at is None else report_status(reports.get((q.pk, school.pk)), q)
+            cells.append("pending" if status == "missing" and q.closed_at is None else status)
+        rows.append({"school": school, "cells": cells})
+    return render(request, "web/progress.html", {"cycle": cycle, "quarters": quarters, "rows": rows})
+
+
+@login_required
+def summary(request, pk: int, quarter: int):
+    _bureau_staff(request)
+    q = get_object_or_404(CycleQuarter.objects.select_related("cycle__plan"), cycle_id=pk, quarter=quarter)
+    return render(request, "web/summary.html", {"quarter": q, "table": quarterly_summary(quarter=q)})
