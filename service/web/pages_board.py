@@ -36,8 +36,9 @@ def board(request):
     for row in rows:
         row.age_days = (now - row.raised_at).days
         groups[row.level][row.instance.unit.name if row.instance.unit else "—"].append(row)
-    levels = [{"level": level, "label": EscalationLevel(level).label, "count": sum(len(v) for v in groups[level].values()),
-               "units": sorted(groups[level].items())} for level in LEVELS]
+    levels = [{"level": level, "label": EscalationLevel(level).label,
+               "count": sum(len(v) for v in groups[level].values()), "units": sorted(groups[level].items())}
+              for level in LEVELS]
     return render(request, "web/board.html", {"levels": levels, "matrix": _matrix(request.user)})
 
 

@@ -6,8 +6,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from workflows.plans.scope import bulletins_visible as visible_bulletins
 from workflows.plans.models import BulletinReceipt
+from workflows.plans.scope import bulletins_visible as visible_bulletins
 from workflows.plans.services import bulletins as svc
 
 from .common import attempt
