@@ -20,6 +20,7 @@ from workflows.processes.models import AuditAction, AuditEvent, HumanTaskState, 
 from workflows.processes.services.definitions import definition_deploy
 
 from .common import attempt
+from .layout import with_layout
 
 
 def _office(request) -> None:
@@ -73,7 +74,7 @@ def diagram(request, key: str, version: int):
             instance_id=instance.pk, action=AuditAction.TASK_COMPLETED) if e.detail.get("bpmn_id")]
     elif not is_office(request.user):
         raise PermissionDenied
-    return render(request, "web/diagram.html", {"definition": definition, "xml": json.dumps(xml),
+    return render(request, "web/diagram.html", {"definition": definition, "xml": json.dumps(with_layout(xml)),
                                                 "active": json.dumps(active), "done": json.dumps(sorted(set(done)))})
 
 

@@ -59,6 +59,9 @@ def task_page(request, pk: int):
             return redirect("web:task", pk=task.pk) if action != "complete" else redirect("web:inbox")
         task = _task(request, pk)
     data = process_for(task.instance.definition).data(bytes(task.instance.state))
+    if request.method != "POST" and not values:
+        # a task opened again (returned for revision) starts from the answers the process holds
+        values = {k: data[k] for k in (schema.get("properties") or {}) if k in data}
     context = {
         "task": _decorate([task], WorkingCalendar())[0], "fields": fields_for(schema, values, errors),
         "form_errors": errors.get("", []), "may_act": can_act_on(request.user, task),

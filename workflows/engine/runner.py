@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent, ThrowingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
@@ -283,6 +283,7 @@ def _snapshot(workflow: BpmnWorkflow, dialect: str, completed: list, incident: I
     return Snapshot(
         state=serializer.dump_state(workflow, dialect), status=status, ready_tasks=ready, waiting=waiting,
         escalations=[e for t in completed if (e := _escalation(t)) is not None],
+        completed_ids={str(t.id) for t in completed if t.has_state(TaskState.COMPLETED)},
         thrown=[e for e in (_thrown(ev) for ev in workflow.get_events()) if e is not None],
         incident=incident,
     )
@@ -349,22 +350,35 @@ def _escalation(task) -> RaisedEscalation | None:
     if not isinstance(spec, ThrowingEvent) or not isinstance(definition, EscalationEventDefinition):
         return None
     code = str(definition.code or "")
+    activity = _boundary_host(task)
     return RaisedEscalation(
         event_task_id=str(task.id), code=code, name=str(definition.name or spec.bpmn_name or ""),
         level=escalation_level(code, spec.bpmn_name or ""), lane=spec.lane or "",
-        attached_task_id=_attached_task_id(task),
+        attached_task_id=_open_human_task(task.workflow.top_workflow, activity),
+        activity_task_id=str(activity.id) if activity is not None else None,
     )
 
 
-def _attached_task_id(task) -> str | None:
-    """The activity a boundary event path hangs off (the late task an escalation is about)."""
+def _boundary_host(task):
+    """The activity a boundary event path hangs off (the late task or subprocess)."""
     node = task.parent
     while node is not None:
         if isinstance(node.task_spec, BoundaryEventSplit):
-            main = [c for c in node.children if c.task_spec.manual]
-            return str(main[0].id) if main else None
+            hosts = [c for c in node.children if not isinstance(c.task_spec, CatchingEvent)]
+            return hosts[0] if hosts else None
         node = node.parent
     return None
+
+
+def _open_human_task(workflow: BpmnWorkflow, activity) -> str | None:
+    """The host itself if a person does it, else the first task waiting for a person inside it."""
+    if activity is None:
+        return None
+    if activity.task_spec.manual:
+        return str(activity.id)
+    inner = workflow.subprocesses.get(activity.id)
+    ready = inner.get_tasks(state=TaskState.READY, manual=True) if inner is not None else []
+    return str(ready[0].id) if ready else None
 
 
 def _thrown(event) -> ThrownEvent | None:

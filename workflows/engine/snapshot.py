@@ -29,7 +29,8 @@ class RaisedEscalation:
     name: str
     level: str
     lane: str
-    attached_task_id: str | None = None
+    attached_task_id: str | None = None  # a human task to show and chase (inside a subprocess: one open there)
+    activity_task_id: str | None = None  # the activity the boundary event hangs on; the escalation ends with it
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Snapshot:
     escalations: list[RaisedEscalation] = field(default_factory=list)
     thrown: list[ThrownEvent] = field(default_factory=list)
     incident: Incident | None = None
+    completed_ids: set[str] = field(default_factory=set)  # tasks (activities) completed during this step
 
     @property
     def next_timer_at(self) -> dt.datetime | None:

@@ -15,6 +15,7 @@ from .lights import DEFAULT_YELLOW_WORKDAYS
 
 ORDERINGS = ("due_at", "-due_at", "created_at", "-created_at")
 TABS = ("all", "mine", "unit", "done")
+_NUMERIC = {"work_item", "cycle", "unit"}
 _LOOKUPS = {"state": "state", "due_before": "due_at__date__lte", "due_after": "due_at__date__gte",
             "work_item": "instance__refs__work_item", "cycle": "instance__refs__cycle", "unit": "candidate_unit_id"}
 
@@ -40,8 +41,10 @@ def inbox_rows(*, user: AbstractBaseUser, params: Mapping[str, str]) -> QuerySet
     else:
         rows = inbox_for_user(user=user)
     for name, lookup in _LOOKUPS.items():
-        if params.get(name):
-            rows = rows.filter(**{lookup: params[name]})
+        value = params.get(name)
+        if value:
+            # JSON references hold numbers: compare as numbers, not as the query string's text
+            rows = rows.filter(**{lookup: int(value) if name in _NUMERIC and value.isdigit() else value})
     if params.get("light") in ("red", "yellow", "green"):
         rows = rows.filter(light_filter(params["light"]))
     ordering = params.get("ordering") if params.get("ordering") in ORDERINGS else "due_at"

@@ -46,9 +46,9 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
     if snapshot.status in _TERMINAL and instance.ended_at is None:
         instance.ended_at = now
     instance.save(update_fields=["state", "status", "next_timer_at", "revision", "ended_at", "updated_at"])
-    completed = _sync_tasks(instance, snapshot, actor, completed_guid, now)
+    _sync_tasks(instance, snapshot, actor, completed_guid, now)
     _raise_escalations(instance, snapshot, now)
-    _close_escalations(instance, completed, now)
+    _close_escalations(instance, snapshot.completed_ids | ({completed_guid} if completed_guid else set()), now)
     _sync_incident(instance, snapshot, now)
     _sync_subscriptions(instance, snapshot)
     if snapshot.status == InstanceStatus.COMPLETED:
@@ -67,10 +67,9 @@ def _route_later(source_id: int, events: list[dict]) -> None:
     route_thrown_events.delay(source_id, json.loads(json.dumps(events, default=str)))
 
 
-def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> list[int]:
+def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> None:
     ready = {t.task_id: t for t in snapshot.ready_tasks}
     open_rows = {str(row.task_guid): row for row in instance.human_tasks.filter(state=HumanTaskState.READY)}
-    completed: list[int] = []
     for guid, row in open_rows.items():
         if guid in ready:
             continue
@@ -79,9 +78,7 @@ def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> list[int]:
         row.completed_at = now
         row.completed_by = actor if done and actor is not None and actor.is_authenticated else None
         row.save(update_fields=["state", "completed_at", "completed_by"])
-        if done:
-            completed.append(row.pk)
-        else:
+        if not done:
             audit_record(action=AuditAction.TASK_CANCELLED, actor=None, instance=instance, task_guid=guid)
     new = [_new_row(instance, t, now) for guid, t in ready.items() if guid not in open_rows]
     HumanTask.objects.bulk_create(new)
@@ -89,7 +86,6 @@ def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> list[int]:
     for row in new:
         audit_record(action=AuditAction.TASK_CREATED, instance=instance, task_guid=str(row.task_guid),
                      detail={"bpmn_id": row.bpmn_id, "name": row.name})
-    return completed
 
 
 def _new_row(instance: ProcessInstance, ready, now) -> HumanTask:
@@ -128,13 +124,14 @@ def _form_key(info) -> str:
     return f"inline:{info.bpmn_id}" if info.form_schema else ""
 
 
-def _close_escalations(instance, completed_task_ids: list[int], now) -> None:
-    """An escalation closes when its task is completed, or when the instance ends."""
+def _close_escalations(instance, completed_guids: set[str], now) -> None:
+    """An escalation closes when the activity it hangs on completes (a task or a whole subprocess),
+    or when the instance ends; not when an interrupting timer cancels it (someone must still act)."""
     open_escalations = Escalation.objects.filter(instance=instance, closed_at__isnull=True)
     if instance.status in _TERMINAL:
         open_escalations.update(closed_at=now)
-    elif completed_task_ids:
-        open_escalations.filter(human_task_id__in=completed_task_ids).update(closed_at=now)
+    elif completed_guids:
+        open_escalations.filter(activity_guid__in=[uuid.UUID(g) for g in completed_guids]).update(closed_at=now)
 
 
 def _raise_escalations(instance, snapshot, now) -> None:
@@ -146,6 +143,7 @@ def _raise_escalations(instance, snapshot, now) -> None:
         escalation, created = Escalation.objects.get_or_create(
             instance=instance, event_guid=uuid.UUID(raised.event_task_id),
             defaults={"human_task": task, "level": raised.level, "code": raised.code, "name": raised.name[:255],
+                      "activity_guid": uuid.UUID(raised.activity_task_id) if raised.activity_task_id else None,
                       "target_role": role, "target_unit": candidate_unit(instance, role), "raised_at": now,
                       "closed_at": now if instance.status in _TERMINAL else None},
         )

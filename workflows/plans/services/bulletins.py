@@ -125,7 +125,7 @@ def bulletin_decide(*, bulletin_id: int, actor: AbstractBaseUser, decision: str,
 
 
 def _locked(bulletin_id: int) -> Bulletin:
-    bulletin = Bulletin.objects.select_for_update().select_related("cycle__plan", "cycle__instance") \
+    bulletin = Bulletin.objects.select_for_update(of=("self",)).select_related("cycle__plan", "cycle__instance") \
         .filter(pk=bulletin_id).first()
     if bulletin is None:
         raise NotFound(f"bulletin {bulletin_id} does not exist")

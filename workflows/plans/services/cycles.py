@@ -66,7 +66,7 @@ def cycle_schedule(*, cycle: ReportingCycle, calendar: WorkingCalendar | None = 
 @transaction.atomic
 def cycle_open(*, cycle_id: int, actor: AbstractBaseUser | None = None) -> ReportingCycle:
     """Start the cycle's process instance (idempotent)."""
-    cycle = ReportingCycle.objects.select_for_update().select_related("plan__bureau").get(pk=cycle_id)
+    cycle = ReportingCycle.objects.select_for_update(of=("self",)).select_related("plan__bureau").get(pk=cycle_id)
     if cycle.instance_id is not None:
         return cycle
     instance = instance_start(
@@ -136,7 +136,7 @@ def report_submitted(*, report_id: int, sections: dict, at: dt.datetime) -> Quar
 def quarter_close(*, quarter_id: int, force: bool = False) -> bool:
     """Close a quarter once every school reported (or, with force, at its deadline); idempotent."""
     with transaction.atomic():
-        quarter = CycleQuarter.objects.select_for_update().select_related("cycle").get(pk=quarter_id)
+        quarter = CycleQuarter.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=quarter_id)
         if quarter.closed_at is not None or quarter.opened_at is None:
             return False
         pending = quarter.reports.filter(status=ReportStatus.PENDING).exists()

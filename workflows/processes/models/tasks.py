@@ -66,6 +66,7 @@ class Escalation(models.Model):
     human_task = models.ForeignKey(HumanTask, null=True, blank=True, on_delete=models.CASCADE,
                                    related_name="escalations")
     event_guid = models.UUIDField()
+    activity_guid = models.UUIDField(null=True, blank=True, help_text="the activity the boundary event hangs on")
     level = models.CharField(_("level"), max_length=16, choices=EscalationLevel.choices, db_index=True)
     code = models.CharField(max_length=255, blank=True)
     name = models.CharField(max_length=255, blank=True)

@@ -16,7 +16,7 @@ from ..notices import holders
 
 
 def _escalation(escalation_id: int) -> Escalation:
-    row = Escalation.objects.select_for_update().select_related("instance", "human_task").filter(
+    row = Escalation.objects.select_for_update(of=("self",)).select_related("instance", "human_task").filter(
         pk=escalation_id).first()
     if row is None:
         raise NotFound(f"escalation {escalation_id} does not exist")
@@ -51,15 +51,15 @@ def escalation_chase(*, escalation_id: int, actor: AbstractBaseUser) -> int:
         raise Forbidden("this escalation is addressed to someone else")
     if escalation.closed_at is not None:
         raise Conflict("the escalation is closed; its task is done")
-    task = escalation.human_task
-    if task is None:
-        people = []
-    elif task.assignee_id:
-        people = [task.assignee]
-    else:
-        people = holders(task.candidate_unit_id, task.candidate_role)
-    told = notify(users=people, kind=NotificationKind.ESCALATION,
-                  title=f"催办：{task.name if task else escalation.name}", link=f"/tasks/{task.pk}/" if task else "")
+    # an escalation on a subprocess concerns whatever is open in the instance right now
+    tasks = [escalation.human_task] if escalation.human_task and escalation.human_task.state == "ready" else list(
+        escalation.instance.human_tasks.filter(state="ready"))
+    people = []
+    for task in tasks:
+        people += [task.assignee] if task.assignee_id else holders(task.candidate_unit_id, task.candidate_role)
+    title = f"催办：{tasks[0].name if tasks else escalation.name}"
+    told = notify(users=people, kind=NotificationKind.ESCALATION, title=title,
+                  link=f"/tasks/{tasks[0].pk}/" if tasks else "")
     audit_record(action=AuditAction.CHASED, actor=actor, instance=escalation.instance,
                  detail={"escalation": escalation.pk, "told": told})
     return told
