@@ -20,7 +20,7 @@ from workflows.processes.services.definitions import definition_deploy_folder
 from workflows.processes.services.human_tasks import human_task_complete
 from workflows.processes.services.timers import timer_sweep
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 ROLES = ("office", "leader", "lead_dept", "coop_dept", "principal_a", "liaison_a", "liaison_b", "anonymous")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from tests.service.api.conftest import ROLES
+from tests.service.conftest import ROLES
 from workflows.plans.simulation import report_data
 
 pytestmark = pytest.mark.django_db

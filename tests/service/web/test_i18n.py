@@ -62,3 +62,20 @@ def test_pages_render_in_chinese_by_default_and_in_english(url, client, django_u
     client.cookies["django_language"] = "en"
     english = client.get(url)
     assert english.status_code == 200 and "Inbox" in english.content.decode()
+
+
+@pytest.mark.django_db
+def test_data_pages_render_in_both_languages(world, clients):
+    from workflows.plans.services.bulletins import bulletin_draft
+
+    bulletin = bulletin_draft(cycle_id=world.cycle.pk, actor=world.users["office"])
+    urls = [f"/tasks/{world.report_task.pk}/", f"/cycles/{world.cycle.pk}/", f"/cycles/{world.cycle.pk}/quarters/1/",
+            f"/bulletins/{bulletin.pk}/", "/processes/quarterly_report/1/diagram/", "/board/"]
+    client = clients["office"]
+    for url in urls:
+        chinese = client.get(url).content.decode()
+        assert "待办" in chinese and "督办看板" in chinese, url
+        client.cookies["django_language"] = "en"
+        english = client.get(url)
+        assert english.status_code == 200 and "Inbox" in english.content.decode(), url
+        del client.cookies["django_language"]
