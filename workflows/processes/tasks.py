@@ -13,9 +13,12 @@ log = logging.getLogger(__name__)
 @shared_task(name="workflows.processes.tasks.sweep_timers", acks_late=True)
 def sweep_timers() -> int:
     """Fire due timers (Celery beat runs this every DUBAN_TIMER_SWEEP_SECONDS)."""
+    from .heartbeat import note_sweep
     from .services.timers import timer_sweep
 
-    return timer_sweep()
+    fired = timer_sweep()
+    note_sweep()
+    return fired
 
 
 @shared_task(name="workflows.processes.tasks.route_thrown_events", acks_late=True)
