@@ -126,6 +126,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "service.api.schemas.document_common_errors"],
+    # Several models have a "status" field: name each choice set instead of a generated "Status162Enum".
+    "ENUM_NAME_OVERRIDES": {
+        "InstanceStatusEnum": "workflows.processes.models.InstanceStatus",
+        "BulletinStatusEnum": "workflows.plans.models.BulletinStatus",
+        "CycleStatusEnum": "workflows.plans.models.ReportingCycle.Status",
+    },
 }
 DUBAN_MAX_UPLOAD_BYTES = int(os.environ.get("DUBAN_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = DUBAN_MAX_UPLOAD_BYTES + 1024 * 1024

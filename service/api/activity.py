@@ -11,11 +11,13 @@ from workflows.notifications.services import notifications_mark_read
 from workflows.plans.scope import audit_visible
 from workflows.processes.models import AuditEvent
 
+from .common import ID_SCHEMA, id_field, query
 from .pagination import Pagination
+from .schemas import errors, page_errors
 
 
 class AuditOut(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = AuditEvent
@@ -23,15 +25,18 @@ class AuditOut(serializers.ModelSerializer):
 
 
 class AuditList(APIView):
-    @extend_schema(parameters=[OpenApiParameter("instance", int), OpenApiParameter("action")],
-                   responses={200: AuditOut(many=True)})
+    pagination_class = Pagination
+
+    @extend_schema(parameters=[OpenApiParameter("instance", ID_SCHEMA), OpenApiParameter("action")],
+                   responses={200: AuditOut(many=True), **page_errors(400)})
     def get(self, request):
+        params = query(request, instance=id_field(), action=serializers.CharField())
         rows = audit_visible(request.user).select_related("actor").order_by("-at", "-id")
-        if request.query_params.get("instance"):
-            rows = rows.filter(instance_id=serializers.IntegerField().run_validation(request.query_params["instance"]))
-        if request.query_params.get("action"):
-            rows = rows.filter(action=request.query_params["action"])
-        page = Pagination()
+        if "instance" in params:
+            rows = rows.filter(instance_id=params["instance"])
+        if "action" in params:
+            rows = rows.filter(action=params["action"])
+        page = self.pagination_class()
         return page.get_paginated_response(AuditOut(page.paginate_queryset(rows, request), many=True).data)
 
 
@@ -42,14 +47,16 @@ class NotificationOut(serializers.ModelSerializer):
 
 
 class MarkReadIn(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=1000,
+    ids = serializers.ListField(child=id_field(), required=False, max_length=1000,
                                 help_text="omit to mark all read")
 
 
 class NotificationList(APIView):
-    @extend_schema(responses={200: NotificationOut(many=True)})
+    pagination_class = Pagination
+
+    @extend_schema(responses={200: NotificationOut(many=True), **page_errors()})
     def get(self, request):
-        page = Pagination()
+        page = self.pagination_class()
         rows = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")
         return page.get_paginated_response(NotificationOut(page.paginate_queryset(rows, request), many=True).data)
 
@@ -62,7 +69,7 @@ class NotificationUnread(APIView):
 
 class NotificationRead(APIView):
     @extend_schema(request=MarkReadIn, responses={200: inline_serializer("Marked", fields={
-        "marked": serializers.IntegerField()})})
+        "marked": serializers.IntegerField()}), **errors(400)})
     def post(self, request):
         body = MarkReadIn(data=request.data)
         body.is_valid(raise_exception=True)

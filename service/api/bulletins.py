@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.org.models import Membership
-from workflows.plans.models import Bulletin, BulletinStatus
+from workflows.plans.models import Bulletin, BulletinStatus, ReportingCycle
 from workflows.plans.scope import sees_everything
 from workflows.plans.services import bulletins as svc
 
@@ -62,6 +62,7 @@ class CycleBulletin(APIView):
     @extend_schema(request=None, responses={201: BulletinOut, **errors(403, 404, 409)})
     def post(self, request, pk: int):
         """Build (or rebuild) the cycle's bulletin draft from its quarter summaries (office)."""
+        get_in_scope(ReportingCycle.objects.all(), pk, "cycle")
         return Response(BulletinOut(svc.bulletin_draft(cycle_id=pk, actor=request.user)).data, status=201)
 
 

@@ -9,10 +9,11 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflows.processes.errors import NotFound
 from workflows.processes.models import ProcessDefinition
 from workflows.processes.services.definitions import definition_activate, definition_deploy
 
-from .common import require_office
+from .common import no_nul, require_office
 from .errors import error
 from .schemas import errors
 
@@ -26,14 +27,22 @@ class DefinitionOut(serializers.ModelSerializer):
 class UploadIn(serializers.Serializer):
     files = serializers.DictField(child=serializers.CharField(allow_blank=False, max_length=6_000_000),
                                   help_text="file name → content (BPMN/DMN XML, JSON Schema forms)",
-                                  allow_empty=False)
+                                  allow_empty=False, validators=[no_nul])
 
 
 Issue = inline_serializer("ValidationIssue", fields={
     "file": serializers.CharField(), "element_id": serializers.CharField(), "element_type": serializers.CharField(),
     "line": serializers.IntegerField(allow_null=True), "message": serializers.CharField()})
 DeployOut = inline_serializer("DeployResult", fields={
-    "created": serializers.BooleanField(), "definitions": DefinitionOut(many=True), "warnings": Issue})
+    "created": serializers.BooleanField(), "definitions": DefinitionOut(many=True),
+    "warnings": serializers.ListField(child=Issue)})
+
+
+def _key(key: str) -> str:
+    """A process key from the path; one with a NUL names nothing (and PostgreSQL refuses to compare with it)."""
+    if "\x00" in key:
+        raise NotFound(f"no process definition {key!r}")
+    return key
 
 
 class DefinitionList(APIView):
@@ -67,7 +76,7 @@ class DefinitionList(APIView):
 class DefinitionVersions(APIView):
     @extend_schema(responses={200: DefinitionOut(many=True), **errors(404)})
     def get(self, request, key: str):
-        rows = ProcessDefinition.objects.filter(key=key).order_by("-version")
+        rows = ProcessDefinition.objects.filter(key=_key(key)).order_by("-version")
         if not rows:
             return error(404, "not_found", f"no process definition {key!r}")
         return Response(DefinitionOut(rows, many=True).data)
@@ -76,7 +85,8 @@ class DefinitionVersions(APIView):
 class DefinitionXml(APIView):
     @extend_schema(responses={(200, "application/xml"): str, **errors(404)})
     def get(self, request, key: str, version: int):
-        definition = ProcessDefinition.objects.filter(key=key, version=version).select_related("deployment").first()
+        definition = ProcessDefinition.objects.filter(key=_key(key), version=version).select_related(
+            "deployment").first()
         if definition is None:
             return error(404, "not_found", f"no process definition {key!r} version {version}")
         files = [f for f in definition.deployment.files.order_by("name") if not f.name.endswith(".json")]
@@ -89,4 +99,4 @@ class DefinitionActivate(APIView):
     def post(self, request, key: str, version: int):
         """Make this version the one new instances use."""
         require_office(request)
-        return Response(DefinitionOut(definition_activate(key=key, version=version, actor=request.user)).data)
+        return Response(DefinitionOut(definition_activate(key=_key(key), version=version, actor=request.user)).data)

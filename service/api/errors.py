@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -16,9 +18,20 @@ def error(status_code: int, code: str, message: str, details: object = None) -> 
     return Response({"code": code, "message": message, "details": details or {}}, status=status_code)
 
 
+@csrf_exempt
+def no_such_endpoint(request, *args, **kwargs) -> JsonResponse:
+    """The last route under /api/: a path no endpoint matches (e.g. a non-numeric id) answers the JSON 404 too."""
+    return JsonResponse({"code": "not_found", "message": f"no API endpoint at {request.path}", "details": {}},
+                        status=404)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         return error(STATUS.get(type(exc), 400), exc.code, exc.message, exc.details)
+    if isinstance(exc, RequestDataTooBig):
+        return error(413, "too_large", str(exc) or "the request body is too large")
+    if isinstance(exc, SuspiciousOperation):  # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return error(400, "bad_request", str(exc) or "the request cannot be read")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -13,17 +13,17 @@ from workflows.plans.scope import escalations_visible
 from workflows.processes.models import Escalation, EscalationLevel
 from workflows.processes.services.escalations import escalation_acknowledge, escalation_chase
 
-from .common import get_in_scope
+from .common import ID_SCHEMA, get_in_scope, id_field, query
 from .pagination import Pagination
-from .schemas import errors
+from .schemas import errors, page_errors
 
 
 class EscalationOut(serializers.ModelSerializer):
     task = serializers.IntegerField(source="human_task_id", allow_null=True)
-    task_name = serializers.CharField(source="human_task.name", default=None)
-    holder = serializers.CharField(source="human_task.assignee.username", default=None)
-    target_unit = serializers.CharField(source="target_unit.name", default=None)
-    instance_unit = serializers.CharField(source="instance.unit.name", default=None)
+    task_name = serializers.CharField(source="human_task.name", default=None, allow_null=True)
+    holder = serializers.CharField(source="human_task.assignee.username", default=None, allow_null=True)
+    target_unit = serializers.CharField(source="target_unit.name", default=None, allow_null=True)
+    instance_unit = serializers.CharField(source="instance.unit.name", default=None, allow_null=True)
     age_days = serializers.SerializerMethodField()
 
     class Meta:
@@ -35,29 +35,36 @@ class EscalationOut(serializers.ModelSerializer):
         return round((timezone.now() - obj.raised_at).total_seconds() / 86400, 1)
 
 
+MAX_AGE_DAYS = 3650
+
+
 def _rows(request):
     return escalations_visible(request.user).select_related(
         "human_task__assignee", "target_unit", "instance__unit")
 
 
 class EscalationList(APIView):
+    pagination_class = Pagination
+
     @extend_schema(parameters=[
-        OpenApiParameter("level", enum=EscalationLevel.values), OpenApiParameter("unit", int),
-        OpenApiParameter("min_age_days", float), OpenApiParameter("open", bool, description="default true")],
-        responses={200: EscalationOut(many=True), **errors(400)})
+        OpenApiParameter("level", enum=EscalationLevel.values), OpenApiParameter("unit", ID_SCHEMA),
+        OpenApiParameter("min_age_days", {"type": "number", "minimum": 0, "maximum": MAX_AGE_DAYS}),
+        OpenApiParameter("open", bool, description="default true")],
+        responses={200: EscalationOut(many=True), **page_errors(400)})
     def get(self, request):
+        params = query(request, level=serializers.ChoiceField(EscalationLevel.choices), unit=id_field(),
+                       min_age_days=serializers.FloatField(min_value=0, max_value=MAX_AGE_DAYS),
+                       open=serializers.BooleanField())
         rows = _rows(request).order_by("raised_at", "id")
-        params = request.query_params
-        if params.get("open", "true").lower() != "false":
+        if params.get("open", True):
             rows = rows.filter(closed_at__isnull=True)
-        if params.get("level"):
+        if "level" in params:
             rows = rows.filter(level=params["level"])
-        if params.get("unit"):
-            rows = rows.filter(target_unit_id=serializers.IntegerField().run_validation(params["unit"]))
-        if params.get("min_age_days"):
-            days = serializers.FloatField(min_value=0, max_value=3650).run_validation(params["min_age_days"])
-            rows = rows.filter(raised_at__lte=timezone.now() - dt.timedelta(days=days))
-        page = Pagination()
+        if "unit" in params:
+            rows = rows.filter(target_unit_id=params["unit"])
+        if "min_age_days" in params:
+            rows = rows.filter(raised_at__lte=timezone.now() - dt.timedelta(days=params["min_age_days"]))
+        page = self.pagination_class()
         return page.get_paginated_response(EscalationOut(page.paginate_queryset(rows, request), many=True).data)
 
 

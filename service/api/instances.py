@@ -13,16 +13,16 @@ from workflows.processes.runtime import process_for
 from workflows.processes.services import instances as svc
 from workflows.processes.services.definitions import definition_for_start
 
-from .common import get_in_scope, require_office
+from .common import MAX_ID, get_in_scope, no_nul, query, require_office
 from .pagination import Pagination
-from .schemas import errors
+from .schemas import errors, page_errors
 from .tasks import TaskOut
 
 
 class InstanceOut(serializers.ModelSerializer):
     key = serializers.CharField(source="definition.key")
     version = serializers.IntegerField(source="definition.version")
-    unit = serializers.CharField(source="unit.name", default=None)
+    unit = serializers.CharField(source="unit.name", default=None, allow_null=True)
 
     class Meta:
         model = ProcessInstance
@@ -33,7 +33,7 @@ class InstanceOut(serializers.ModelSerializer):
 class HistoryOut(serializers.Serializer):
     at = serializers.DateTimeField()
     action = serializers.CharField()
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     task_guid = serializers.CharField()
     detail = serializers.JSONField()
 
@@ -69,15 +69,15 @@ class InstanceDetail(InstanceOut):
 
 class StartIn(serializers.Serializer):
     key = serializers.CharField(max_length=255)
-    version = serializers.IntegerField(required=False, min_value=1)
-    data = serializers.DictField(required=False, default=dict)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    data = serializers.DictField(required=False, default=dict, validators=[no_nul])
     business_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), required=False,
                                         allow_null=True)
 
 
 class RetryIn(serializers.Serializer):
-    data = serializers.DictField(required=False, default=dict)
+    data = serializers.DictField(required=False, default=dict, validators=[no_nul])
 
 
 class TerminateIn(serializers.Serializer):
@@ -89,16 +89,20 @@ def _visible(request):
 
 
 class InstanceList(APIView):
+    pagination_class = Pagination
+
     @extend_schema(parameters=[OpenApiParameter("status", enum=InstanceStatus.values), OpenApiParameter("key"),
                                OpenApiParameter("business_key"), OpenApiParameter("unit", description="unit code")],
-                   responses={200: InstanceOut(many=True)})
+                   responses={200: InstanceOut(many=True), **page_errors(400)})
     def get(self, request):
+        params = query(request, status=serializers.ChoiceField(InstanceStatus.choices), key=serializers.CharField(),
+                       business_key=serializers.CharField(), unit=serializers.CharField())
         rows = _visible(request).order_by("-started_at", "-id")
         for field, lookup in (("status", "status"), ("key", "definition__key"), ("business_key", "business_key"),
                               ("unit", "unit__code")):
-            if request.query_params.get(field):
-                rows = rows.filter(**{lookup: request.query_params[field]})
-        page = Pagination()
+            if field in params:
+                rows = rows.filter(**{lookup: params[field]})
+        page = self.pagination_class()
         return page.get_paginated_response(InstanceOut(page.paginate_queryset(rows, request), many=True).data)
 
     @extend_schema(request=StartIn, responses={201: InstanceDetail, **errors(400, 403, 404)})

@@ -9,8 +9,7 @@ from rest_framework.views import APIView
 
 from workflows.org.models import Membership, Role, Unit, UnitKind
 
-from .common import get_in_scope, require_office
-from .pagination import Pagination
+from .common import get_in_scope, list_create_view, require_office
 from .schemas import errors
 
 
@@ -22,6 +21,13 @@ class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "code", "name", "kind", "parent"]
+
+    def validate_parent(self, parent):
+        """No loops in the tree: walks down the units (e.g. a bulletin's recipients) would never end."""
+        if parent is not None and self.instance is not None and \
+                self.instance.pk in {unit.pk for unit in parent.ancestors_and_self()}:
+            raise serializers.ValidationError("a unit cannot be placed under itself or one of its own units")
+        return parent
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -52,30 +58,11 @@ class MembershipSerializer(serializers.ModelSerializer):
                                                           fields=["user", "unit", "role"])]
 
 
-def _collection(model_rows, serializer, doc: str):
-    class View(APIView):
-        __doc__ = doc
-
-        @extend_schema(responses={200: serializer(many=True)})
-        def get(self, request):
-            page = Pagination()
-            return page.get_paginated_response(serializer(page.paginate_queryset(model_rows(), request),
-                                                          many=True).data)
-
-        @extend_schema(request=serializer, responses={201: serializer, **errors(400, 403)})
-        def post(self, request):
-            require_office(request)
-            body = serializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            return Response(serializer(body.save()).data, status=201)
-    View.__name__ = serializer.__name__.replace("Serializer", "List")
-    return View
-
-
-UnitList = _collection(lambda: Unit.objects.select_related("parent").order_by("code"), UnitSerializer,
+UnitList = list_create_view(lambda request: Unit.objects.select_related("parent").order_by("code"), UnitSerializer,
                        "Units (bureau, office, departments, schools…).")
-PersonList = _collection(lambda: get_user_model().objects.order_by("username"), PersonSerializer, "People.")
-MembershipList = _collection(lambda: Membership.objects.select_related("user", "unit").order_by("id"),
+PersonList = list_create_view(lambda request: get_user_model().objects.order_by("username"), PersonSerializer,
+                              "People.")
+MembershipList = list_create_view(lambda request: Membership.objects.select_related("user", "unit").order_by("id"),
                              MembershipSerializer, "Who holds which role in which unit.")
 
 

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,15 +18,55 @@ from workflows.plans.services.cycles import cycle_open, cycle_schedule, quarter_
 from workflows.plans.summary import quarterly_summary, report_status
 from workflows.processes.errors import NotFound
 
-from .common import get_in_scope, require_bureau_staff, require_office
-from .pagination import Pagination
+from .common import get_in_scope, list_create_view, require_bureau_staff, require_office
 from .schemas import errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+MAX_WORKDAYS = 250  # a working year: further would push the schedule off the calendar
+
+
+class PlanSettings(serializers.Serializer):
+    """The cycle schedule's working-day offsets (each defaults as in the service)."""
+
+    report_due_workdays = serializers.IntegerField(required=False, min_value=0, max_value=MAX_WORKDAYS)
+    reminder_workdays_before = serializers.IntegerField(required=False, min_value=0, max_value=MAX_WORKDAYS)
+    supervise_workdays_after = serializers.IntegerField(required=False, min_value=0, max_value=MAX_WORKDAYS)
+    close_workdays_after = serializers.IntegerField(required=False, min_value=0, max_value=MAX_WORKDAYS)
+    open_workdays_before = serializers.IntegerField(required=False, min_value=0, max_value=MAX_WORKDAYS)
+    yellow_workdays = serializers.IntegerField(required=False, min_value=0, max_value=MAX_WORKDAYS)
+
+
+class Figure(serializers.Serializer):
+    """A figure schools report for a work item; the key names it in the report form."""
+
+    key = serializers.CharField(max_length=64)
+    label = serializers.CharField(max_length=200)
+    type = serializers.ChoiceField(["integer", "number", "boolean", "percent"], required=False)
+    unit = serializers.CharField(max_length=50, required=False, allow_blank=True)
+
+
+# Services read these JSON columns without checking them: check their shape on the way in.
+@extend_schema_field(PlanSettings)
+class PlanSettingsField(serializers.JSONField):
+    def to_internal_value(self, data):
+        body = PlanSettings(data=data)
+        body.is_valid(raise_exception=True)
+        return dict(body.validated_data)
+
+
+@extend_schema_field(Figure(many=True))
+class FiguresField(serializers.JSONField):
+    def to_internal_value(self, data):
+        body = Figure(data=data, many=True)
+        body.is_valid(raise_exception=True)
+        return [dict(figure) for figure in body.validated_data]
+
+
 class PlanSerializer(serializers.ModelSerializer):
     bureau = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all())
+    settings = PlanSettingsField(required=False)
 
     class Meta:
         model = Plan
@@ -36,6 +76,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class WorkItemSerializer(serializers.ModelSerializer):
     departments = serializers.SerializerMethodField()
+    figures = FiguresField(required=False)
 
     class Meta:
         model = WorkItem
@@ -55,6 +96,7 @@ class QuarterOut(serializers.ModelSerializer):
 
 class CycleSerializer(serializers.ModelSerializer):
     quarters = QuarterOut(many=True, read_only=True)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)  # the working-day calendar's range
     calendar = serializers.SerializerMethodField()
 
     class Meta:
@@ -71,39 +113,16 @@ class CycleSerializer(serializers.ModelSerializer):
         return cache[obj.year]
 
 
-def _list_create(rows, serializer, doc: str, after_create=None):
-    class View(APIView):
-        __doc__ = doc
-
-        @extend_schema(responses={200: serializer(many=True)})
-        def get(self, request):
-            page = Pagination()
-            return page.get_paginated_response(serializer(page.paginate_queryset(rows(request), request),
-                                                          many=True).data)
-
-        @extend_schema(request=serializer, responses={201: serializer, **errors(400, 403)})
-        def post(self, request):
-            require_office(request)
-            body = serializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            obj = body.save()
-            if after_create:
-                after_create(obj)
-            return Response(serializer(obj).data, status=201)
-    View.__name__ = serializer.__name__.replace("Serializer", "List")
-    return View
-
-
 def _visible_items(request):
     from workflows.plans.services.work_items import work_items_visible_to
 
     return work_items_visible_to(request.user).prefetch_related("responsibilities__unit")
 
 
-PlanList = _list_create(lambda r: Plan.objects.select_related("bureau").order_by("-year", "code"), PlanSerializer,
+PlanList = list_create_view(lambda r: Plan.objects.select_related("bureau").order_by("-year", "code"), PlanSerializer,
                         "Plans (the office writes).")
-WorkItemList = _list_create(_visible_items, WorkItemSerializer, "Work items I may see (the office writes).")
-CycleList = _list_create(lambda r: ReportingCycle.objects.prefetch_related("quarters").order_by("-year", "-half"),
+WorkItemList = list_create_view(_visible_items, WorkItemSerializer, "Work items I may see (the office writes).")
+CycleList = list_create_view(lambda r: ReportingCycle.objects.prefetch_related("quarters").order_by("-year", "-half"),
                          CycleSerializer, "Reporting cycles.", after_create=lambda c: cycle_schedule(cycle=c))
 
 
@@ -126,7 +145,7 @@ ProgressOut = inline_serializer("CycleProgress", fields={
 
 
 class CycleProgress(APIView):
-    @extend_schema(responses={200: ProgressOut, **errors(404)})
+    @extend_schema(responses={200: ProgressOut, **errors(403, 404)})
     def get(self, request, pk: int):
         """Schools × quarters: on_time / late / missing / pending (3 queries)."""
         cycle = get_in_scope(ReportingCycle.objects.select_related("plan"), pk, "cycle")

@@ -3,35 +3,34 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
 from django.http import FileResponse
-from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflows.plans.calendar import LOCAL, WorkingCalendar, local_datetime
-from workflows.plans.lights import DEFAULT_YELLOW_WORKDAYS, light_for, workdays_left
+from workflows.plans.calendar import WorkingCalendar
+from workflows.plans.inbox import inbox_rows
+from workflows.plans.lights import light_for, workdays_left
 from workflows.plans.scope import tasks_visible
 from workflows.processes.errors import Invalid
 from workflows.processes.forms import schema_for
 from workflows.processes.models import Attachment, HumanTask, HumanTaskState
-from workflows.processes.selectors import inbox_for_user
 from workflows.processes.services import human_tasks as svc
-from workflows.processes.services.attachments import attachment_add, attachment_for_download
+from workflows.processes.services.attachments import ALLOWED, attachment_add, attachment_for_download
 
-from .common import get_in_scope, user_by_name
+from .common import ID_SCHEMA, get_in_scope, id_field, no_nul, query, user_by_name
 from .pagination import Pagination
-from .schemas import errors
+from .schemas import errors, page_errors
 
 
 class TaskOut(serializers.ModelSerializer):
     key = serializers.CharField(source="instance.definition.key")
     business_key = serializers.CharField(source="instance.business_key")
-    candidate_unit = serializers.CharField(source="candidate_unit.name", default=None)
-    assignee = serializers.CharField(source="assignee.username", default=None)
+    candidate_unit = serializers.CharField(source="candidate_unit.name", default=None, allow_null=True)
+    assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)
     light = serializers.SerializerMethodField()
     workdays_left = serializers.SerializerMethodField()
 
@@ -58,59 +57,30 @@ class TaskOut(serializers.ModelSerializer):
         return workdays_left(obj.due_at, calendar=self._calendar())
 
 
+TABS, LIGHTS, ORDERINGS = ["mine", "unit", "all", "done"], ["green", "yellow", "red"], ["due_at", "-due_at",
+                                                                                       "created_at", "-created_at"]
 FILTERS = [
-    OpenApiParameter("tab", enum=["mine", "unit", "all", "done"], description="mine: assigned to me; unit: my "
+    OpenApiParameter("tab", enum=TABS, description="mine: assigned to me; unit: my "
                      "units' unclaimed candidates; all: both; done: completed by me"),
     OpenApiParameter("state", enum=HumanTaskState.values), OpenApiParameter("due_before", dt.date),
-    OpenApiParameter("due_after", dt.date), OpenApiParameter("light", enum=["green", "yellow", "red"]),
-    OpenApiParameter("work_item", int), OpenApiParameter("cycle", int), OpenApiParameter("unit", int),
-    OpenApiParameter("ordering", enum=["due_at", "-due_at", "created_at", "-created_at"]),
+    OpenApiParameter("due_after", dt.date), OpenApiParameter("light", enum=LIGHTS),
+    OpenApiParameter("work_item", ID_SCHEMA), OpenApiParameter("cycle", ID_SCHEMA), OpenApiParameter("unit", ID_SCHEMA),
+    OpenApiParameter("ordering", enum=ORDERINGS),
 ]
 
 
-def _light_filter(light: str) -> Q:
-    now = timezone.now()
-    yellow_until = local_datetime(WorkingCalendar().add_workdays(now.astimezone(LOCAL).date(),
-                                                                 DEFAULT_YELLOW_WORKDAYS), 23, 59)
-    return {"red": Q(due_at__lt=now), "yellow": Q(due_at__gte=now, due_at__lte=yellow_until),
-            "green": Q(due_at__isnull=True) | Q(due_at__gt=yellow_until)}[light]
-
-
-def inbox_rows(request):
-    params, user = request.query_params, request.user
-    tab = params.get("tab", "all")
-    if tab == "done":
-        rows = HumanTask.objects.filter(completed_by=user)
-    elif tab == "mine":
-        rows = inbox_for_user(user=user, include_unit=False)
-    elif tab == "unit":
-        rows = inbox_for_user(user=user).filter(assignee__isnull=True)
-    else:
-        rows = inbox_for_user(user=user)
-    lookups = {"state": "state", "due_before": "due_at__date__lte", "due_after": "due_at__date__gte",
-               "work_item": "instance__refs__work_item", "cycle": "instance__refs__cycle", "unit": "candidate_unit_id"}
-    for name, lookup in lookups.items():
-        if params.get(name):
-            rows = rows.filter(**{lookup: params[name]})
-    if params.get("light") in ("red", "yellow", "green"):
-        rows = rows.filter(_light_filter(params["light"]))
-    ordering = params.get("ordering") if params.get("ordering") in ("due_at", "-due_at", "created_at",
-                                                                    "-created_at") else "due_at"
-    return rows.select_related("instance__definition", "candidate_unit", "assignee").order_by(ordering, "id")
-
-
 class TaskList(APIView):
-    @extend_schema(parameters=FILTERS, responses={200: TaskOut(many=True), **errors(400)})
+    pagination_class = Pagination
+
+    @extend_schema(parameters=FILTERS, responses={200: TaskOut(many=True), **page_errors(400)})
     def get(self, request):
         """My inbox (paginated; a constant number of queries whatever the page size)."""
-        for name in ("due_before", "due_after"):
-            if request.query_params.get(name):
-                serializers.DateField().run_validation(request.query_params[name])
-        for name in ("work_item", "cycle", "unit"):
-            if request.query_params.get(name):
-                serializers.IntegerField().run_validation(request.query_params[name])
-        page = Pagination()
-        rows = page.paginate_queryset(inbox_rows(request), request)
+        query(request, tab=serializers.ChoiceField(TABS), state=serializers.ChoiceField(HumanTaskState.choices),
+              due_before=serializers.DateField(), due_after=serializers.DateField(),
+              light=serializers.ChoiceField(LIGHTS), work_item=id_field(), cycle=id_field(), unit=id_field(),
+              ordering=serializers.ChoiceField(ORDERINGS))
+        page = self.pagination_class()
+        rows = page.paginate_queryset(inbox_rows(user=request.user, params=request.query_params), request)
         return page.get_paginated_response(TaskOut(rows, many=True, context={"request": request}).data)
 
 
@@ -137,7 +107,8 @@ class TaskForm(APIView):
 
 
 class DataIn(serializers.Serializer):
-    data = serializers.DictField(help_text="the form's answers, validated against the task's JSON Schema")
+    data = serializers.DictField(help_text="the form's answers, validated against the task's JSON Schema",
+                                 validators=[no_nul])
 
 
 class UserIn(serializers.Serializer):
@@ -172,7 +143,7 @@ TaskReassign = _task_action("reassign", UserIn, "The office gives the task to an
 
 
 class AttachmentOut(serializers.ModelSerializer):
-    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", default=None, allow_null=True)
 
     class Meta:
         model = Attachment
@@ -200,8 +171,12 @@ class TaskAttachments(APIView):
         return Response(AttachmentOut(attachment).data, status=201)
 
 
+# Evidence is served with the type sniffed at upload.
+DOWNLOAD_TYPES = sorted({kind for kind, _ in ALLOWED.values()})
+
+
 class AttachmentDownload(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes, **errors(404)})
+    @extend_schema(responses={**{(200, kind): OpenApiTypes.BINARY for kind in DOWNLOAD_TYPES}, **errors(404)})
     def get(self, request, pk: int):
         """Download evidence: only for those who may see its task; always as an attachment."""
         attachment = attachment_for_download(attachment_id=pk, actor=request.user)

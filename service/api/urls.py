@@ -1,8 +1,8 @@
 """The REST API under /api/: one route per resource action, documented at /api/docs/."""
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import activity, auth, bulletins, definitions, escalations, instances, org, plans, tasks, work_items
+from . import activity, auth, bulletins, definitions, errors, escalations, instances, org, plans, tasks, work_items
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -58,4 +58,6 @@ urlpatterns = [
     path("notifications/", activity.NotificationList.as_view()),
     path("notifications/unread/", activity.NotificationUnread.as_view()),
     path("notifications/read/", activity.NotificationRead.as_view()),
+    # Last: unmatched paths ending in a slash get the JSON 404 (without the slash APPEND_SLASH still redirects).
+    re_path(r"^[\s\S]*/$", errors.no_such_endpoint),
 ]

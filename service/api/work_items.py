@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from workflows.plans.models import WorkItemRun
 from workflows.plans.services import work_items as svc
 
-from .common import get_in_scope
+from .common import get_in_scope, id_field
 from .schemas import errors
 
 
@@ -22,7 +22,7 @@ class RunOut(serializers.ModelSerializer):
 class DispatchIn(serializers.Serializer):
     instructions = serializers.CharField(max_length=5000)
     due_date = serializers.DateField()
-    school_ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=50000)
+    school_ids = serializers.ListField(child=id_field(), required=False, max_length=50000)
 
 
 class ResultIn(serializers.Serializer):

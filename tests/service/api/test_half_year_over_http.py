@@ -262,8 +262,6 @@ def test_half_year_bulletin_returned_then_published_over_http():
     assert "文桥中心小学建立了每周调度机制" in text and "各单位要于7月底前完成问题整改" in text
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: service/api/tasks.py inbox_rows filters instance__refs__<key> with the "
-                   "query string ('33'), which never equals the JSON number 33: ?work_item= and ?cycle= match nothing")
 def test_the_inbox_filters_by_work_item():
     half = world()
     item = next(i for i in rows(half.people["lili"], "/api/work-items/") if i["number"] == 1)

@@ -162,9 +162,10 @@ def bulletin_document(bulletin: Bulletin) -> BulletinDocument:
 
 
 def _units_under(root: Unit) -> list[Unit]:
-    found, frontier = [root], [root]
-    while frontier:
-        frontier = list(Unit.objects.filter(parent__in=frontier))
+    found, frontier, seen = [root], [root], {root.pk}
+    while frontier:  # the seen set keeps a (mis-entered) loop in the tree from running forever
+        frontier = [u for u in Unit.objects.filter(parent__in=frontier) if u.pk not in seen]
+        seen.update(u.pk for u in frontier)
         found.extend(frontier)
     return found
 
