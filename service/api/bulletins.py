@@ -1,16 +1,14 @@
 """Bulletins: draft, edit, submit, approve or return, DOCX; published ones are read by every unit."""
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflows.org.models import Membership
-from workflows.plans.models import Bulletin, BulletinStatus, ReportingCycle
-from workflows.plans.scope import sees_everything
+from workflows.plans.models import Bulletin, ReportingCycle
+from workflows.plans.scope import bulletins_visible
 from workflows.plans.services import bulletins as svc
 
 from .common import get_in_scope
@@ -43,19 +41,10 @@ class DecisionIn(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
-def visible_bulletins(user):
-    """Drafts to the office and the leading group; published ones to every unit that received them."""
-    rows = Bulletin.objects.select_related("cycle__plan")
-    if sees_everything(user):
-        return rows
-    units = Membership.objects.filter(user=user).values_list("unit_id", flat=True)
-    return rows.filter(Q(status=BulletinStatus.PUBLISHED) & Q(receipts__unit_id__in=units)).distinct()
-
-
 class BulletinList(APIView):
     @extend_schema(responses={200: BulletinOut(many=True)})
     def get(self, request):
-        return Response(BulletinOut(visible_bulletins(request.user).order_by("-id"), many=True).data)
+        return Response(BulletinOut(bulletins_visible(request.user).order_by("-id"), many=True).data)
 
 
 class CycleBulletin(APIView):
@@ -69,11 +58,11 @@ class CycleBulletin(APIView):
 class BulletinView(APIView):
     @extend_schema(responses={200: BulletinOut, **errors(404)})
     def get(self, request, pk: int):
-        return Response(BulletinOut(get_in_scope(visible_bulletins(request.user), pk, "bulletin")).data)
+        return Response(BulletinOut(get_in_scope(bulletins_visible(request.user), pk, "bulletin")).data)
 
     @extend_schema(request=BulletinEdit, responses={200: BulletinOut, **errors(400, 403, 404, 409)})
     def patch(self, request, pk: int):
-        get_in_scope(visible_bulletins(request.user), pk, "bulletin")
+        get_in_scope(bulletins_visible(request.user), pk, "bulletin")
         body = BulletinEdit(data=request.data)
         body.is_valid(raise_exception=True)
         return Response(BulletinOut(svc.bulletin_update(bulletin_id=pk, actor=request.user,
@@ -83,7 +72,7 @@ class BulletinView(APIView):
 class BulletinSubmit(APIView):
     @extend_schema(request=None, responses={200: BulletinOut, **errors(400, 403, 404, 409)})
     def post(self, request, pk: int):
-        get_in_scope(visible_bulletins(request.user), pk, "bulletin")
+        get_in_scope(bulletins_visible(request.user), pk, "bulletin")
         return Response(BulletinOut(svc.bulletin_submit(bulletin_id=pk, actor=request.user)).data)
 
 
@@ -91,7 +80,7 @@ class BulletinDecide(APIView):
     @extend_schema(request=DecisionIn, responses={200: BulletinOut, **errors(400, 403, 404, 409)})
     def post(self, request, pk: int):
         """A leader approves (publishes) or returns the bulletin."""
-        get_in_scope(visible_bulletins(request.user), pk, "bulletin")
+        get_in_scope(bulletins_visible(request.user), pk, "bulletin")
         body = DecisionIn(data=request.data)
         body.is_valid(raise_exception=True)
         return Response(BulletinOut(svc.bulletin_decide(bulletin_id=pk, actor=request.user,
@@ -102,7 +91,7 @@ class BulletinDocx(APIView):
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): bytes,
                               **errors(404, 409)})
     def get(self, request, pk: int):
-        bulletin = get_in_scope(visible_bulletins(request.user), pk, "bulletin")
+        bulletin = get_in_scope(bulletins_visible(request.user), pk, "bulletin")
         if not bulletin.docx:
             return error(409, "conflict", "the bulletin is not published yet")
         response = HttpResponse(bytes(bulletin.docx), content_type="application/vnd.openxmlformats-officedocument"

@@ -237,7 +237,7 @@ def report_data(task: HumanTask, school: Unit, revised: bool = False) -> dict:
 
 def simulate(*, plan: Plan, year: int, half: int, script: Script, say=None) -> Result:
     """Run the half year; returns the cycle and a log of what happened."""
-    from service.celery import app
+    from celery import current_app as app
 
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
