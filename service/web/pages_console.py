@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from workflows.org.models import Unit
 from workflows.org.roles import is_office
+from workflows.plans.calendar import calendar_source
 from workflows.plans.models import CycleQuarter, Plan, QuarterlyReport, ReportingCycle
 from workflows.plans.scope import instances_visible, sees_everything
 from workflows.plans.services.cycles import cycle_open, quarter_open
@@ -112,7 +113,8 @@ def progress(request, pk: int):
             status = "not_opened" if q.opened_at is None else report_status(reports.get((q.pk, school.pk)), q)
             cells.append("pending" if status == "missing" and q.closed_at is None else status)
         rows.append({"school": school, "cells": cells})
-    return render(request, "web/progress.html", {"cycle": cycle, "quarters": quarters, "rows": rows})
+    return render(request, "web/progress.html", {"cycle": cycle, "quarters": quarters, "rows": rows,
+                                                 "calendar": calendar_source(cycle.year)})
 
 
 @login_required
