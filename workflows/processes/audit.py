@@ -1,18 +1,63 @@
-"""Write audit events (append-only)."""
+"""Write audit events (append-only), each chained to the previous one by a hash.
+
+Events of one instance form one chain (the instance's row lock orders them); events that belong
+to no instance form another, ordered by a lock on its head row. Rewriting any event breaks the
+chain at that point, which ``audit_verify`` reports.
+"""
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+import hashlib
+import json
 
-from .models import AuditAction, AuditEvent, ProcessInstance
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from .models import AuditAction, AuditChainHead, AuditEvent, ProcessInstance
+
+
+def event_hash(event: AuditEvent, prev_hash: str) -> str:
+    payload = json.dumps([prev_hash, event.at.isoformat(), event.actor_id, event.action, event.instance_id,
+                          event.definition_id, event.task_guid, event.detail], sort_keys=True, default=str,
+                          ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _chain(instance_id: int | None) -> QuerySet[AuditEvent]:
+    if instance_id is None:
+        return AuditEvent.objects.filter(instance_id__isnull=True)
+    return AuditEvent.objects.filter(instance_id=instance_id)
 
 
 def audit_record(*, action: AuditAction, actor: AbstractBaseUser | None = None,
                  instance: ProcessInstance | None = None, definition_id: int | None = None,
                  task_guid: str = "", detail: dict | None = None) -> AuditEvent:
-    """Append one event; call inside the transaction of the change it records."""
-    return AuditEvent.objects.create(
+    """Append one event; call inside the transaction of the change it records (and its locks)."""
+    event = AuditEvent(
         action=action, actor=actor if actor is not None and actor.is_authenticated else None,
         instance_id=instance.pk if instance else None,
         definition_id=definition_id if definition_id is not None else (instance.definition_id if instance else None),
-        task_guid=str(task_guid or ""), detail=detail or {},
+        task_guid=str(task_guid or ""), detail=json.loads(json.dumps(detail or {}, default=str)),
     )
+    if instance is None:
+        AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    previous = _chain(event.instance_id).order_by("-id").values_list("hash", flat=True).first() or ""
+    event.prev_hash = previous
+    event.hash = event_hash(event, previous)
+    event.save()
+    return event
+
+
+def audit_verify() -> list[str]:
+    """Every place where the stored chain does not match its events (empty when intact)."""
+    problems: list[str] = []
+    last: dict = {}
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        expected_prev = last.get(event.instance_id, "")
+        if event.prev_hash != expected_prev:
+            problems.append(f"event {event.pk}: links to {event.prev_hash[:12] or '(nothing)'}, "
+                            f"the chain's previous event is {expected_prev[:12] or '(nothing)'}")
+        if event.hash != event_hash(event, event.prev_hash):
+            problems.append(f"event {event.pk} ({event.action} at {event.at:%Y-%m-%d %H:%M:%S}) was changed "
+                            "after it was written")
+        last[event.instance_id] = event.hash
+    return problems

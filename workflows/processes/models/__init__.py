@@ -1,11 +1,12 @@
 from .attachments import Attachment
-from .audit import AuditAction, AuditEvent
+from .audit import AuditAction, AuditChainHead, AuditEvent
 from .definitions import Deployment, DeploymentFile, ProcessDefinition
 from .instances import EventSubscription, Incident, InstanceStatus, ProcessInstance
 from .tasks import Escalation, EscalationLevel, HumanTask, HumanTaskState
 
 __all__ = [
-    "Attachment", "AuditAction", "AuditEvent", "Deployment", "DeploymentFile", "Escalation", "EscalationLevel",
+    "Attachment", "AuditAction", "AuditChainHead", "AuditEvent", "Deployment", "DeploymentFile", "Escalation",
+    "EscalationLevel",
     "EventSubscription", "HumanTask", "HumanTaskState", "Incident", "InstanceStatus", "ProcessDefinition",
     "ProcessInstance",
 ]

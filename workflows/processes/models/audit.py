@@ -50,6 +50,8 @@ class AuditEvent(models.Model):
     definition_id = models.BigIntegerField(null=True, blank=True)
     task_guid = models.CharField(max_length=36, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, help_text="hash of the previous event in its chain")
+    hash = models.CharField(max_length=64, blank=True, help_text="sha256 over this event and prev_hash")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -57,6 +59,7 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["instance_id", "id"], name="audit_chain")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action}"
@@ -68,3 +71,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """A row to lock while appending to the chain of events that belong to no instance."""
+
+    class Meta:
+        verbose_name = "audit chain head"
+
+    def __str__(self) -> str:
+        return "audit chain head"
