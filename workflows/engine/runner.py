@@ -130,8 +130,11 @@ class Process:
         workflow = self._load(state)
         return dict(workflow.data or {}) | dict(_latest_data(workflow))
 
-    def ready_task_ids(self, state: bytes) -> set[str]:
-        return {str(t.id) for t in _human_ready(self._load(state))}
+    def inspect(self, state: bytes) -> tuple[set[str], dt.datetime | None]:
+        """The stored state's READY human task ids and earliest waiting timer (for consistency checks)."""
+        workflow = self._load(state)
+        timers = [w.due_at for w in _waiting_events(workflow) if w.kind == "timer" and w.due_at is not None]
+        return {str(t.id) for t in _human_ready(workflow)}, min(timers) if timers else None
 
 
 def _waiting_definition(workflow: BpmnWorkflow, kind: str, name: str):
