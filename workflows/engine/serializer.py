@@ -106,10 +106,15 @@ def check_data(data: object, path: str = "", depth: int = 0) -> None:
     """Refuse data the serializer cannot round-trip (reserved keys, non-string keys, deep nesting)."""
     if depth > 32:
         raise DataError(f"data nested deeper than 32 levels at {path or 'top level'}")
-    if isinstance(data, dict):
+    if isinstance(data, str):
+        if "\x00" in data:  # PostgreSQL text and jsonb cannot hold it
+            raise DataError(f"text at {path or 'top level'} contains the NUL character")
+    elif isinstance(data, dict):
         for key, value in data.items():
             if not isinstance(key, str):
                 raise DataError(f"data keys must be strings; {path or 'top level'} has {key!r}")
+            if "\x00" in key:
+                raise DataError(f"a data key at {path or 'top level'} contains the NUL character")
             if key in RESERVED_KEYS:
                 raise DataError(f"'{key}' is a reserved name and cannot be used as a data key ({path or 'top'})")
             check_data(value, f"{path}.{key}" if path else key, depth + 1)
