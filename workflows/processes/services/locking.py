@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from workflows import logcontext
+
 from ..errors import Conflict, NotFound
 from ..models import InstanceStatus, ProcessInstance
 
@@ -19,6 +21,7 @@ def instance_lock(instance_id: int, *, skip_locked: bool = False) -> ProcessInst
         rows = rows.select_for_update(of=("self",)) if connection.features.has_select_for_update_of \
             else rows.select_for_update()
     instance = rows.filter(pk=instance_id).first()
+    logcontext.instance_id.set(str(instance_id))  # log lines of this step name the instance
     if instance is None and not skip_locked:
         raise NotFound(f"process instance {instance_id} does not exist")
     return instance
