@@ -7,6 +7,7 @@ from __future__ import annotations
 from lxml import etree
 
 from .errors import ScriptError, ValidationIssue
+from .expressions import zero_length_timer
 from .scripting import compile_script
 from .xml import BPMN_NS, local_name
 
@@ -41,6 +42,9 @@ def lint(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:
             issues.extend(_check_flow(element, ids, filename))
         elif name in EXPRESSIONS and (element.text or "").strip() and _in_process(element):
             issues.extend(_check_expression(element, EXPRESSIONS[name], filename))
+            if name == "timeCycle" and zero_length_timer(element.text):
+                issues.append(_issue(filename, element, "a timer cycle of zero length would fire without end",
+                                     line_of=element))
         elif name == "scriptTask":
             issues.extend(_check_script_format(element, filename))
         if element.get("id") in RESERVED_IDS and name != "definitions":

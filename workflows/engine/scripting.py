@@ -30,7 +30,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from .errors import ScriptError, ScriptTimeout
-from .expressions import normalize
+from .expressions import normalize, zero_length_timer
 
 DEFAULT_TIME_LIMIT = 2.0
 _SAFE_BUILTINS = {
@@ -76,6 +76,9 @@ def _compile(source: str, mode: str) -> CodeType:
     except SyntaxError as exc:
         raise ScriptError(f"syntax error on line {exc.lineno}: {exc.msg}") from None
     for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "__" in node.value:
+            # getattr(x, "__class__") or "{0.__class__}".format(x): the name hidden in a string
+            raise ScriptError("strings naming double-underscore attributes are not allowed")
         modules = [a.name for a in node.names] if isinstance(node, ast.Import) else (
             [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
         refused = [m for m in modules if m not in _IMPORTABLE]
@@ -180,6 +183,8 @@ class ScriptEngine(PythonScriptEngine):
             return value
         if isinstance(value, _dt.date):  # datetime or date: the engine reads timer values as ISO text
             return value.isoformat()
+        if isinstance(value, str) and zero_length_timer(value):
+            raise WorkflowTaskException(f"timer expression {expression!r} gave a zero-length cycle", task=task)
         if not isinstance(value, str):
             raise WorkflowTaskException(
                 f"timer expression {expression!r} gave {value!r}; expected an ISO 8601 date, duration or cycle",

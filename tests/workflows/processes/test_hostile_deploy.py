@@ -42,3 +42,34 @@ def test_hostile_upload_is_refused_and_nothing_is_stored(name, office_user):
     assert issues and all(i["file"] == f"{name}.bpmn" and i["message"] for i in issues)
     assert not Deployment.objects.exists() and not ProcessDefinition.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_more_hostile_uploads_are_refused_or_contained(office_user):
+    zero_cycle = definitions(process("spin", '<bpmn:startEvent id="start"/><bpmn:intermediateCatchEvent id="tick">'
+                                     '<bpmn:timerEventDefinition><bpmn:timeCycle>R/PT0S</bpmn:timeCycle>'
+                                     '</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>'
+                                     + chain("start", "tick")))
+    with pytest.raises(Invalid) as info:
+        definition_deploy(files={"spin.bpmn": zero_cycle}, actor=office_user)
+    assert "zero length" in info.value.details["issues"][0]["message"]
+    huge = b"<x>" + b"a" * (50 * 1024 * 1024) + b"</x>"
+    with pytest.raises(Invalid):
+        definition_deploy(files={"huge.bpmn": huge}, actor=office_user)
+    for script in ("x = getattr(1, '__class__')", "g = (c for c in ().__class__.__mro__)",
+                   "s = '{0.__class__}'.format(1)"):
+        with pytest.raises(Invalid):
+            definition_deploy(files={"s.bpmn": _script(script)}, actor=office_user)
+    assert not ProcessDefinition.objects.exists()
+
+
+def test_a_zero_cycle_from_an_expression_is_an_incident_not_a_hang(office_user):
+    from tests.workflows.processes.helpers import start
+    from workflows.processes.models import InstanceStatus
+
+    content = definitions(process("spin2", '<bpmn:startEvent id="start"/><bpmn:intermediateCatchEvent id="tick">'
+                                  '<bpmn:timerEventDefinition><bpmn:timeCycle>every</bpmn:timeCycle>'
+                                  '</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>' + chain("start", "tick")))
+    instance = start(content, actor=office_user, data={"every": "R/PT0S"})
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.ERROR
+    assert "zero-length" in instance.incidents.get().message

@@ -1,0 +1,54 @@
+"""Access: tokens stop working once revoked; uploads are size- and type-checked; the admin cannot edit audit."""
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_revoked_token_is_refused(world):
+    cache.clear()
+    client = Client()
+    token = client.post("/api/auth/token/", {"username": "lili", "password": "pw"},
+                        content_type="application/json").json()["token"]
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    assert client.get("/api/tasks/", **auth).status_code == 200
+    assert client.delete("/api/auth/token/", **auth).status_code == 204
+    assert client.get("/api/tasks/", **auth).status_code == 401
+
+
+def test_token_requests_are_throttled(world):
+    cache.clear()
+    client = Client()
+    codes = [client.post("/api/auth/token/", {"username": "lili", "password": "wrong"},
+                         content_type="application/json").status_code for _ in range(12)]
+    assert codes[:10] == [400] * 10 and codes[-1] == 429
+
+
+def test_uploads_are_limited_in_size_and_type(world, clients, settings):
+    settings.DUBAN_MAX_UPLOAD_BYTES = 1024
+    url = f"/api/tasks/{world.report_task.pk}/attachments/"
+    liaison = clients["liaison_a"]
+    big = liaison.post(url, {"file": SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 2000)})
+    assert big.status_code == 400 and big.json()["details"]["file"]
+    fake = liaison.post(url, {"file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf")})
+    assert fake.status_code == 400
+    script = liaison.post(url, {"file": SimpleUploadedFile("run.exe", b"MZ")})
+    assert script.status_code == 400
+    download = clients["liaison_a"].get(f"/api/attachments/{world.attachment.pk}/")
+    assert download["Content-Disposition"].startswith("attachment") and download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_admin_shows_the_audit_trail_read_only(world, django_user_model):
+    from workflows.processes.models import AuditEvent
+
+    admin = Client()
+    admin.force_login(django_user_model.objects.create_superuser("root", password="pw"))
+    event = AuditEvent.objects.first()
+    assert admin.get("/admin/processes/auditevent/").status_code == 200
+    assert admin.post(f"/admin/processes/auditevent/{event.pk}/change/", {"action": "forged"}).status_code == 403
+    assert admin.post(f"/admin/processes/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.get(pk=event.pk).action == event.action
