@@ -68,7 +68,8 @@ def test_a_zero_cycle_from_an_expression_is_an_incident_not_a_hang(office_user):
 
     content = definitions(process("spin2", '<bpmn:startEvent id="start"/><bpmn:intermediateCatchEvent id="tick">'
                                   '<bpmn:timerEventDefinition><bpmn:timeCycle>every</bpmn:timeCycle>'
-                                  '</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>' + chain("start", "tick")))
+                                  '</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>'
+                                  + chain("start", "tick")))
     instance = start(content, actor=office_user, data={"every": "R/PT0S"})
     instance.refresh_from_db()
     assert instance.status == InstanceStatus.ERROR
