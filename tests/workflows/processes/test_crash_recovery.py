@@ -90,3 +90,46 @@ def test_two_workers_with_two_beats_never_double_escalate(office_user, tmp_path)
     per_instance = Counter(Escalation.objects.values_list("instance_id", flat=True))
     assert len(per_instance) == 100 and set(per_instance.values()) == {1}
     assert set(_fired().values()) == {1}
+
+
+def test_killed_mid_fan_out_then_restarted_gives_each_school_one_report(office_user, tmp_path):
+    from pathlib import Path
+
+    from workflows.plans.models import QuarterlyReport
+    from workflows.plans.services.seed import plan_load
+    from workflows.processes.services.definitions import definition_deploy_folder
+
+    definition_deploy_folder(folder=Path(ROOT) / "bpmn")
+    schools = 300
+    plan_load(data={
+        "bureau": {"code": "crash-bureau", "name": "局"}, "plan": {"code": "crash-plan", "title": "计划", "year": 2026},
+        "units": [{"code": "crash-office", "name": "办公室", "kind": "office"},
+                  {"code": "crash-dept", "name": "股室", "kind": "department"}]
+                 + [{"code": f"crash-s{i:03d}", "name": f"学校{i}", "kind": "school"} for i in range(schools)],
+        "work_items": [{"number": 1, "title": "工作", "departments": ["crash-dept"]}],
+        "cycles": [{"year": 2026, "half": 1}]})
+    os.environ["DUBAN_CYCLE_TICK_SECONDS"] = "1"
+    try:
+        first = _worker(tmp_path, "fan-first")
+        deadline = time.monotonic() + 120
+        while QuarterlyReport.objects.count() < 20 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(10)
+        killed_after = QuarterlyReport.objects.count()
+        second = _worker(tmp_path, "fan-second")
+        try:
+            while QuarterlyReport.objects.filter(quarter__quarter=1).count() < schools \
+                    and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            os.killpg(second.pid, signal.SIGTERM)
+            second.wait(20)
+    finally:
+        del os.environ["DUBAN_CYCLE_TICK_SECONDS"]
+    print(f"reports started before the kill: {killed_after} of {schools}")
+    assert 0 < killed_after < schools
+    q1 = QuarterlyReport.objects.filter(quarter__quarter=1)
+    assert q1.count() == schools == q1.values("school").distinct().count()
+    assert q1.filter(instance__isnull=True).count() == 0
+    assert ProcessInstance.objects.filter(definition__key="quarterly_report", quarterly_report__isnull=True).count() == 0
