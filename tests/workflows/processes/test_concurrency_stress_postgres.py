@@ -13,7 +13,11 @@ from tests.workflows.processes.helpers import start
 from workflows.processes.errors import ServiceError
 from workflows.processes.models import AuditAction, AuditEvent, HumanTask, HumanTaskState
 from workflows.processes.services.consistency import consistency_problems
-from workflows.processes.services.human_tasks import human_task_complete, human_task_save_draft
+from workflows.processes.services.human_tasks import (
+    human_task_claim,
+    human_task_complete,
+    human_task_save_draft,
+)
 from workflows.processes.services.instances import instance_resume, instance_suspend
 from workflows.processes.services.timers import timer_sweep
 
@@ -44,9 +48,12 @@ def test_many_threads_complete_each_task_once_and_the_trail_matches(office_user)
         rng = random.Random(seed)
         try:
             for _ in range(OPERATIONS):
-                op = rng.choices(["complete", "draft", "suspend", "resume", "sweep"], [5, 2, 1, 1, 1])[0]
+                op = rng.choices(["complete", "claim", "draft", "suspend", "resume", "sweep"],
+                                 [5, 2, 2, 1, 1, 1])[0]
                 try:
-                    if op == "complete":
+                    if op == "claim":
+                        human_task_claim(task_id=rng.choice(task_ids), actor=office_user)
+                    elif op == "complete":
                         human_task_complete(task_id=rng.choice(task_ids), actor=office_user, data={"by": seed})
                     elif op == "draft":
                         human_task_save_draft(task_id=rng.choice(task_ids), actor=office_user, data={"d": seed})
@@ -80,5 +87,7 @@ def test_many_threads_complete_each_task_once_and_the_trail_matches(office_user)
     for op, action in KINDS.items():
         assert AuditEvent.objects.filter(action=action).count() == done[op], op
     assert HumanTask.objects.filter(state=HumanTaskState.COMPLETED).count() == done["complete"]
+    # a claim of a task one already holds succeeds without a new event
+    assert 0 < AuditEvent.objects.filter(action=AuditAction.CLAIMED).count() <= done["claim"]
     assert AuditEvent.objects.filter(action=AuditAction.TIMER_FIRED).count() == done["timer"]
     assert list(consistency_problems()) == []
