@@ -34,7 +34,9 @@ def _content() -> bytes:
     body += '<bpmn:endEvent id="after_tick"/>' + chain("start", "split")
     for s in sections:
         body += chain("split", s, "join").replace("f_", f"f_{s}_")
-    return definitions(process("stress", body + chain("join", "review") + chain("tick", "after_tick")))
+    # in a lane, so the tasks wait for a candidate to claim them (lane-less ones go to the starter)
+    return definitions(process("stress", body + chain("join", "review") + chain("tick", "after_tick"),
+                               lanes={"staff": sections}))
 
 
 def test_many_threads_complete_each_task_once_and_the_trail_matches(office_user):
