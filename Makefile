@@ -32,6 +32,7 @@ test: install
 
 bench: install
 	$(PY) -m benchmarks.completion_vs_fanout
+	$(PY) -m benchmarks.inbox
 
 lint: install
 	$(VENV)/bin/ruff check .

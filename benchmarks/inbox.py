@@ -1,0 +1,89 @@
+"""Inbox at scale: open human tasks spread over units and roles; the inbox API for a liaison and a
+department head (first page, filtered, sorted by due) against the bare SQL query behind it.
+
+Run: .venv/bin/python -m benchmarks.inbox [tasks] [users] [units]   (issue 6 target: 100000 10000 2000)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import sys
+import time
+import uuid
+
+from benchmarks.harness import django_database, line, timed
+
+SAMPLES = 40
+
+
+def populate(tasks: int, users: int, units: int):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from tests.builders import simple_user_process
+    from workflows.org.models import Membership, Unit
+    from workflows.processes.models import HumanTask, ProcessInstance
+    from workflows.processes.services.definitions import definition_deploy
+    from workflows.processes.services.instances import instance_start
+
+    rng = random.Random(7)
+    definition = definition_deploy(files={"inbox.bpmn": simple_user_process("inbox_bench")}).definitions[0]
+    template = instance_start(definition=definition)
+    bureau = Unit.objects.create(code="bench-bureau", name="局", kind="bureau")
+    made = Unit.objects.bulk_create([Unit(code=f"u{i}", name=f"单位{i}", kind="school" if i % 10 else "department",
+                                          parent=bureau) for i in range(units)])
+    people = get_user_model().objects.bulk_create([get_user_model()(username=f"p{i}") for i in range(users)])
+    roles = ["liaison", "principal", "staff", "department_head"]
+    Membership.objects.bulk_create([Membership(user=p, unit=made[i % units], role=roles[i % 4])
+                                    for i, p in enumerate(people)])
+    instances = ProcessInstance.objects.bulk_create([
+        ProcessInstance(definition=definition, status="running", state=template.state, unit=made[i % units])
+        for i in range(max(1, tasks // 4))])
+    now = timezone.now()
+    HumanTask.objects.bulk_create([
+        HumanTask(instance=instances[i % len(instances)], task_guid=uuid.uuid4(), bpmn_id="fill", name="填写",
+                  candidate_role=roles[i % 4], candidate_unit=made[rng.randrange(units)],
+                  due_at=now + dt.timedelta(days=rng.randint(-10, 30))) for i in range(tasks)], batch_size=5000)
+    liaison = next(p for i, p in enumerate(people) if roles[i % 4] == "liaison")
+    head = next(p for i, p in enumerate(people) if roles[i % 4] == "department_head")
+    return liaison, head
+
+
+def main(tasks: int, users: int, units: int) -> None:
+    with django_database() as database:
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from workflows.processes.selectors import inbox_for_user
+
+        began = time.perf_counter()
+        liaison, head = populate(tasks, users, units)
+        print(f"inbox on {database}: {tasks} open tasks, {users} users, {units} units "
+              f"(set up in {time.perf_counter() - began:.0f} s)")
+        for who, user in (("liaison", liaison), ("department head", head)):
+            client = Client()
+            client.force_login(user)
+            url = "/api/tasks/?ordering=due_at&state=ready&page_size=20"
+            client.get(url)
+            api = timed(lambda c=client, u=url: c.get(u), SAMPLES)
+            rows = inbox_for_user(user=user).filter(state="ready").order_by("due_at")[:20]
+            sql, params = rows.query.sql_with_params()
+
+            def bare(statement=sql, values=params):
+                with connection.cursor() as cursor:
+                    cursor.execute(statement, values)
+                    cursor.fetchall()
+            raw = timed(bare, SAMPLES)
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            print("  " + line(f"inbox API, {who}", api))
+            print("  " + line(f"bare SQL behind it, {who}", raw))
+            print(f"  ratio API / SQL p50: {statistics.median(api) / statistics.median(raw):.1f} "
+                  f"(target <= 5); queries per request: {len(captured)}")
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:]] or [10000, 1000, 200]
+    main(*args)
