@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from workflows.processes.models import HumanTask
-from workflows.processes.selectors import inbox_for_user
+from workflows.processes.selectors import LIST_DEFERRED, inbox_for_user
 
 from .calendar import LOCAL, WorkingCalendar, local_datetime
 from .lights import DEFAULT_YELLOW_WORKDAYS
@@ -48,4 +48,5 @@ def inbox_rows(*, user: AbstractBaseUser, params: Mapping[str, str]) -> QuerySet
     if params.get("light") in ("red", "yellow", "green"):
         rows = rows.filter(light_filter(params["light"]))
     ordering = params.get("ordering") if params.get("ordering") in ORDERINGS else "due_at"
-    return rows.select_related("instance__definition", "candidate_unit", "assignee").order_by(ordering, "id")
+    return rows.select_related("instance__definition", "instance__unit", "candidate_unit", "assignee") \
+        .defer(*LIST_DEFERRED).order_by(ordering, "id")

@@ -9,6 +9,9 @@ from workflows.org.roles import is_office
 
 from .models import Escalation, HumanTask, HumanTaskState
 
+# Task lists never need the engine state or the spec: leave those blobs in the database.
+LIST_DEFERRED = ("instance__state", "instance__definition__spec", "instance__definition__forms_json")
+
 
 def _candidate_filter(user: AbstractBaseUser) -> Q:
     memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
@@ -27,6 +30,7 @@ def inbox_for_user(*, user: AbstractBaseUser, include_unit: bool = True) -> Quer
     if include_unit:
         mine |= Q(assignee__isnull=True) & _candidate_filter(user)
     return (ready.filter(mine).select_related("instance__definition", "candidate_unit", "assignee")
+            .defer(*LIST_DEFERRED)
             .order_by("due_at", "id"))
 
 
