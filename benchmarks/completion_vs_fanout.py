@@ -80,7 +80,7 @@ def raw_spiff_ms(liaison) -> list[float]:
 
 
 def main(sizes: list[int]) -> None:
-    with django_database() as database:
+    with django_database("completion") as database:
         print(f"completion vs fan-out on {database}")
         liaisons: dict[int, list] = {}
         for size in sizes:

@@ -14,8 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def django_database() -> Iterator[str]:
-    """Set up Django and a fresh test database (SQLite file or PostgreSQL, per DATABASE_URL)."""
+def django_database(name: str = "bench") -> Iterator[str]:
+    """Set up Django and a fresh test database (SQLite file or PostgreSQL, per DATABASE_URL).
+
+    ``name`` keeps benchmarks apart: each gets its own database, never the test suite's.
+    """
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "service.settings")
     os.environ.setdefault("DUBAN_LOG_LEVEL", "WARNING")
@@ -31,7 +34,7 @@ def django_database() -> Iterator[str]:
     setup_test_environment()
     app.conf.task_always_eager = True
     if connection.vendor != "sqlite":  # never the database the test suite creates
-        connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_duban_bench"
+        connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_duban_{name}"
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     from workflows.processes.services.definitions import definition_deploy_folder
 

@@ -51,7 +51,7 @@ def populate(tasks: int, users: int, units: int):
 
 
 def main(tasks: int, users: int, units: int) -> None:
-    with django_database() as database:
+    with django_database("inbox") as database:
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
