@@ -40,14 +40,15 @@ class WorkingCalendar:
     """Answers 'is this a working day' for a range of dates with one query for the office's days."""
 
     def __init__(self) -> None:
-        self._overrides = dict(CalendarDay.objects.values_list("date", "is_workday"))
+        # The office's days first; every other day is memoised as it is first asked (a list of
+        # tasks asks about the same few weeks over and over).
+        self._days: dict[dt.date, bool] = dict(CalendarDay.objects.values_list("date", "is_workday"))
 
     def is_workday(self, day: dt.date) -> bool:
-        if day in self._overrides:
-            return self._overrides[day]
-        if day.year in official_years():
-            return chinese_calendar.is_workday(day)
-        return day.weekday() < 5
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = _rule_is_workday(day)
+        return known
 
     def add_workdays(self, day: dt.date, count: int) -> dt.date:
         """The date ``count`` working days after (or before, if negative) ``day``."""
@@ -64,6 +65,13 @@ class WorkingCalendar:
         if end < start:
             return -self.workdays_between(end, start)
         return sum(self.is_workday(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
+
+
+@lru_cache(maxsize=4096)
+def _rule_is_workday(day: dt.date) -> bool:
+    if day.year in official_years():
+        return chinese_calendar.is_workday(day)
+    return day.weekday() < 5
 
 
 def local_datetime(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
