@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,13 +15,30 @@ from .models import Notification
 
 def notify(*, users: Iterable[AbstractBaseUser], kind: str, title: str, link: str = "") -> int:
     """One notification per distinct user; email after commit to those with an address."""
-    people = {u.pk: u for u in users if u is not None}
-    Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, title=title[:300], link=link[:300]) for u in people.values()])
-    mails = [(title, f"{title}\n{link}", settings.DEFAULT_FROM_EMAIL, [u.email]) for u in people.values() if u.email]
+    return notify_many([Notice(users=users, kind=kind, title=title, link=link)])
+
+
+@dataclass
+class Notice:
+    users: Iterable[AbstractBaseUser]
+    kind: str
+    title: str
+    link: str = ""
+
+
+def notify_many(notices: list[Notice]) -> int:
+    """``notify`` for many notices: one insert and one batch of mail for all of them."""
+    rows, mails = [], []
+    for notice in notices:
+        people = {u.pk: u for u in notice.users if u is not None}.values()
+        rows += [Notification(user=u, kind=notice.kind, title=notice.title[:300], link=notice.link[:300])
+                 for u in people]
+        mails += [(notice.title, f"{notice.title}\n{notice.link}", settings.DEFAULT_FROM_EMAIL, [u.email])
+                  for u in people if u.email]
+    Notification.objects.bulk_create(rows)
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
-    return len(people)
+    return len(rows)
 
 
 def notifications_mark_read(*, user: AbstractBaseUser, ids: list[int] | None = None) -> int:

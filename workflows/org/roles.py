@@ -35,23 +35,45 @@ def unit_for_role(role: str, unit: Unit | None) -> Unit | None:
     """
     if unit is None:
         return None
+    return units_for_role(role, [unit])[unit.pk]
+
+
+def units_for_role(role: str, units: list[Unit]) -> dict[int, Unit]:
+    """``unit_for_role`` for many units, keyed by their ids: one query per kind of unit, not per unit.
+
+    Only the holders on the units' chains and in the chains' children of another kind are read,
+    so the cost does not grow with the number of peer units (a province's schools).
+    """
     if not role:
-        return unit
-    chain = unit.ancestors_and_self()
-    holders = Membership.objects.filter(role=role).filter(
-        models.Q(unit__in=chain) | models.Q(unit__parent__in=chain)
-    ).values_list("unit_id", "unit__parent_id", "unit__kind")
-    in_chain = {unit_id for unit_id, _, _ in holders}
+        return {unit.pk: unit for unit in units}
+    chains = {unit.pk: unit.ancestors_and_self() for unit in units}
+    found: dict[int, Unit | int] = {}
+    for kind in {unit.kind for unit in units}:
+        of_kind = [unit for unit in units if unit.kind == kind]
+        levels = {level.pk for unit in of_kind for level in chains[unit.pk]}
+        holders = list(Membership.objects.filter(role=role).filter(
+            models.Q(unit__in=levels) | (models.Q(unit__parent__in=levels) & ~models.Q(unit__kind=kind))
+        ).values_list("unit_id", "unit__parent_id", "unit__kind").distinct())
+        for unit in of_kind:
+            found[unit.pk] = _nearest_holder(unit, chains[unit.pk], holders)
+    missing = Unit.objects.in_bulk({pick for pick in found.values() if isinstance(pick, int)})
+    return {pk: missing[pick] if isinstance(pick, int) else pick for pk, pick in found.items()}
+
+
+def _nearest_holder(unit: Unit, chain: list[Unit], holders: list[tuple[int, int | None, str]]) -> Unit | int:
+    """The level of the chain, or the id of the one other-kind child of a level, that has holders."""
+    chain_ids = {level.pk for level in chain}
+    in_chain = {unit_id for unit_id, _, _ in holders if unit_id in chain_ids}
     children_by_parent: dict[int, set[int]] = {}
     for unit_id, parent_id, kind in holders:
-        if kind != unit.kind:
+        if kind != unit.kind and unit_id not in chain_ids and parent_id in chain_ids:
             children_by_parent.setdefault(parent_id, set()).add(unit_id)
     for level in chain:
         if level.pk in in_chain:
             return level
-        children = children_by_parent.get(level.pk, set()) - {u.pk for u in chain}
+        children = children_by_parent.get(level.pk, set())
         if len(children) == 1:
-            return Unit.objects.get(pk=children.pop())
+            return next(iter(children))
     return unit
 
 

@@ -12,6 +12,14 @@ def tick_cycles() -> dict:
     return cycles_tick()
 
 
+@shared_task(name="workflows.plans.tasks.open_quarter_schools", acks_late=True)
+def open_quarter_schools(quarter_id: int, school_ids: list[int]) -> int:
+    """Start one chunk of a quarter's school reports (safe to run twice: started schools are skipped)."""
+    from .services.cycles import quarter_open_schools
+
+    return quarter_open_schools(quarter_id=quarter_id, school_ids=school_ids)
+
+
 @shared_task(name="workflows.plans.tasks.close_quarter_if_done", acks_late=True)
 def close_quarter_if_done(quarter_id: int) -> bool:
     """Close a quarter as soon as its last school reported."""

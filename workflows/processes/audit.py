@@ -47,6 +47,22 @@ def audit_record(*, action: AuditAction, actor: AbstractBaseUser | None = None,
     return event
 
 
+def audit_record_new_chains(events: list[AuditEvent]) -> None:
+    """Append the first events of instances created in this transaction (no earlier events), in order.
+
+    Each instance's chain starts from nothing, so the hashes are computed here and the rows written
+    in one insert: the same rows ``audit_record`` would write one by one.
+    """
+    last: dict[int, str] = {}
+    for event in events:
+        if event.instance_id is None:
+            raise ValueError("audit_record_new_chains is for events of new instances")
+        event.detail = json.loads(json.dumps(event.detail or {}, default=str))
+        event.prev_hash = last.get(event.instance_id, "")
+        event.hash = last[event.instance_id] = event_hash(event, event.prev_hash)
+    AuditEvent.objects.bulk_create(events)
+
+
 def audit_verify() -> list[str]:
     """Every place where the stored chain does not match its events (empty when intact)."""
     problems: list[str] = []

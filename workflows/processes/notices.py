@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from workflows.notifications.models import NotificationKind
-from workflows.notifications.services import notify
+from workflows.notifications.services import Notice, notify, notify_many
 from workflows.org.models import Membership
 
 from .models import Escalation, HumanTask, HumanTaskState
@@ -18,6 +18,36 @@ def holders(unit_id: int | None, role: str) -> list:
     if role:
         rows = rows.filter(role=role)
     return list(get_user_model().objects.filter(pk__in=rows.values("user_id")))
+
+
+def holders_by_unit_role(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], list]:
+    """``holders`` for many (unit, role) pairs (role not blank) in one query."""
+    units = {unit_id for unit_id, _ in pairs}
+    found: dict[tuple[int, str], list] = {pair: [] for pair in pairs}
+    rows = Membership.objects.filter(unit_id__in=units, role__in={role for _, role in pairs}).select_related("user")
+    for membership in rows:
+        key = (membership.unit_id, membership.role)
+        if key in found and membership.user not in found[key]:
+            found[key].append(membership.user)
+    return found
+
+
+def new_instances_tasks_opened(tasks: list[HumanTask]) -> None:
+    """``tasks_opened`` for the first tasks of instances started in this transaction (none returned)."""
+    pairs = {(t.candidate_unit_id, t.candidate_role) for t in tasks
+             if not t.assignee_id and t.candidate_unit_id is not None and t.candidate_role}
+    found = holders_by_unit_role(pairs) if pairs else {}
+    notices = []
+    for task in tasks:
+        if task.assignee_id:
+            people = [task.assignee]
+        elif task.candidate_role:
+            people = found.get((task.candidate_unit_id, task.candidate_role), [])
+        else:
+            people = holders(task.candidate_unit_id, task.candidate_role)
+        notices.append(Notice(users=people, kind=NotificationKind.TASK, title=f"新待办：{task.name}",
+                              link=f"/tasks/{task.pk}/"))
+    notify_many(notices)
 
 
 def tasks_opened(tasks: list[HumanTask]) -> None:

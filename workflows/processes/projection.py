@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from workflows.engine import Snapshot
 from workflows.org.models import Unit
-from workflows.org.roles import role_for_lane, unit_for_role
+from workflows.org.roles import role_for_lane, unit_for_role, units_for_role
 
 from . import notices
-from .audit import audit_record
+from .audit import audit_record, audit_record_new_chains
 from .models import (
     AuditAction,
+    AuditEvent,
     Escalation,
     EventSubscription,
     HumanTask,
@@ -61,6 +62,59 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
         transaction.on_commit(lambda: _route_later(instance.pk, events))
 
 
+def is_plain_start(snapshot: Snapshot) -> bool:
+    """A first step that only opened tasks and waits for them or for timers: nothing else to project."""
+    return (snapshot.status not in _TERMINAL and not snapshot.escalations and snapshot.incident is None
+            and not snapshot.thrown and not any(w.kind in ("message", "signal") for w in snapshot.waiting))
+
+
+def snapshots_apply_new(pairs: list[tuple[ProcessInstance, Snapshot]], actor: AbstractBaseUser | None) -> None:
+    """``snapshot_apply`` for instances created in this transaction whose first step was plain.
+
+    They have no rows yet (tasks, escalations, incidents, subscriptions, audit), so nothing is read
+    back and every row is written in bulk: the rows are those the one-by-one path writes.
+    """
+    if not all(is_plain_start(snapshot) for _, snapshot in pairs):
+        raise ValueError("snapshots_apply_new takes plain first steps only")
+    now = timezone.now()
+    rows, events = [], []
+    units = _candidate_units(pairs)
+    for instance, snapshot in pairs:
+        events.append(AuditEvent(action=AuditAction.STARTED, actor=_actor(actor), instance_id=instance.pk,
+                                 definition_id=instance.definition_id, at=now, detail={
+                                     "key": instance.definition.key, "version": instance.definition.version,
+                                     "business_key": instance.business_key}))
+        for ready in snapshot.ready_tasks:
+            role = role_for_lane(ready.info.lane)
+            row = _new_row(instance, ready, now, units.get((instance.pk, role)) or candidate_unit(instance, role))
+            rows.append(row)
+            events.append(AuditEvent(action=AuditAction.TASK_CREATED, instance_id=instance.pk, at=now,
+                                     definition_id=instance.definition_id, task_guid=str(row.task_guid),
+                                     detail={"bpmn_id": row.bpmn_id, "name": row.name}))
+    HumanTask.objects.bulk_create(rows)
+    notices.new_instances_tasks_opened(rows)
+    audit_record_new_chains(events)
+
+
+def _candidate_units(pairs: list[tuple[ProcessInstance, Snapshot]]) -> dict[tuple[int, str], Unit]:
+    """``candidate_unit`` of every new task, resolved per role for all instances at once."""
+    wanted: dict[str, list[ProcessInstance]] = {}
+    for instance, snapshot in pairs:
+        for ready in snapshot.ready_tasks:
+            role = role_for_lane(ready.info.lane)
+            if instance.unit is not None and not ((instance.refs or {}).get("lane_units") or {}).get(role):
+                wanted.setdefault(role, []).append(instance)
+    found = {}
+    for role, instances in wanted.items():
+        by_unit = units_for_role(role, list({i.unit.pk: i.unit for i in instances}.values()))
+        found.update({(i.pk, role): by_unit[i.unit.pk] for i in instances})
+    return found
+
+
+def _actor(actor: AbstractBaseUser | None):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def _route_later(source_id: int, events: list[dict]) -> None:
     from .tasks import route_thrown_events
 
@@ -88,10 +142,10 @@ def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> None:
                      detail={"bpmn_id": row.bpmn_id, "name": row.name})
 
 
-def _new_row(instance: ProcessInstance, ready, now) -> HumanTask:
+def _new_row(instance: ProcessInstance, ready, now, unit: Unit | None = None) -> HumanTask:
     info = ready.info
     role = role_for_lane(info.lane)
-    unit = candidate_unit(instance, role)
+    unit = unit or candidate_unit(instance, role)
     # A task naming its person gets them; a lane-less task in an instance without a unit goes to
     # whoever started the instance.
     assignee = _user(ready.assignee) if ready.assignee else None

@@ -12,7 +12,7 @@ from workflows.org.models import Unit
 from workflows.processes.errors import Conflict, ServiceError
 from workflows.processes.services.definitions import definition_for_start
 from workflows.processes.services.events import event_deliver
-from workflows.processes.services.instances import instance_start
+from workflows.processes.services.instances import InstanceStart, instance_start, instances_start_many
 
 from ..calendar import WorkingCalendar, local_datetime
 from ..models import CycleQuarter, QuarterlyReport, ReportingCycle, ReportStatus
@@ -81,40 +81,101 @@ def cycle_open(*, cycle_id: int, actor: AbstractBaseUser | None = None) -> Repor
     return cycle
 
 
+# Schools started per transaction: big enough to write their rows in bulk, small enough that a
+# crash loses little and that workers share a province's quarter evenly.
+CHUNK = 200
+
+
 def quarter_open(*, quarter_id: int, actor: AbstractBaseUser | None = None, limit: int | None = None) -> int:
     """Give every school of the plan its quarterly report (one child instance each); idempotent.
 
-    Each school is started in its own short transaction, so a crash leaves a consistent prefix
-    and a rerun continues where it stopped. Returns how many reports were started.
+    Schools are started in chunks, each in its own transaction, so a crash leaves a consistent
+    prefix and a rerun continues where it stopped. Returns how many reports were started.
     """
+    quarter, definition = _opening(quarter_id)
+    todo = _schools_without_report(quarter)
+    if limit is not None:
+        todo = todo[:limit]
+    started = sum(_start_reports(quarter, todo[i:i + CHUNK], definition, actor) for i in range(0, len(todo), CHUNK))
+    _mark_opened_if_complete(quarter)
+    return started
+
+
+def quarter_dispatch(*, quarter_id: int) -> int:
+    """Open a quarter on the workers: its schools, in chunks, become tasks any worker may take."""
+    from ..tasks import open_quarter_schools
+
+    quarter, _ = _opening(quarter_id)
+    todo = [school.pk for school in _schools_without_report(quarter)]
+    for i in range(0, len(todo), CHUNK):
+        open_quarter_schools.delay(quarter_id, todo[i:i + CHUNK])
+    if not todo:
+        _mark_opened_if_complete(quarter)
+    return len(todo)
+
+
+def quarter_open_schools(*, quarter_id: int, school_ids: list[int]) -> int:
+    """One chunk of ``quarter_dispatch``: start these schools' reports (those not started yet)."""
+    quarter, definition = _opening(quarter_id)
+    done = set(quarter.reports.filter(school_id__in=school_ids).values_list("school_id", flat=True))
+    schools = list(Unit.objects.filter(pk__in=set(school_ids) - done).select_related("parent").order_by("code"))
+    started = _start_reports(quarter, schools, definition, None)
+    _mark_opened_if_complete(quarter)
+    return started
+
+
+def _opening(quarter_id: int):
     quarter = CycleQuarter.objects.select_related("cycle__plan", "cycle__instance").get(pk=quarter_id)
     if quarter.cycle.instance_id is None:
         raise Conflict("open the cycle before its quarters")
-    definition = definition_for_start(key=REPORT_PROCESS)
-    done = set(quarter.reports.values_list("school_id", flat=True))
-    started = 0
-    for school in schools_of(quarter.cycle.plan):
-        if school.pk in done:
-            continue
-        if limit is not None and started >= limit:
-            return started
-        started += _start_report(quarter, school, definition, actor)
-    CycleQuarter.objects.filter(pk=quarter.pk, opened_at__isnull=True).update(opened_at=timezone.now())
-    return started
+    return quarter, definition_for_start(key=REPORT_PROCESS)
+
+
+def _schools_without_report(quarter: CycleQuarter) -> list[Unit]:
+    return list(schools_of(quarter.cycle.plan).exclude(pk__in=quarter.reports.values("school_id"))
+                .select_related("parent"))
+
+
+def _mark_opened_if_complete(quarter: CycleQuarter) -> None:
+    if not schools_of(quarter.cycle.plan).exclude(pk__in=quarter.reports.values("school_id")).exists():
+        CycleQuarter.objects.filter(pk=quarter.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+
+
+def _start_reports(quarter: CycleQuarter, schools: list[Unit], definition, actor) -> int:
+    """Start a chunk of schools' reports in one transaction (rows written in bulk)."""
+    if not schools:
+        return 0
+    try:
+        with transaction.atomic():
+            reports = QuarterlyReport.objects.bulk_create([QuarterlyReport(quarter=quarter, school=s) for s in schools])
+            instances = instances_start_many(definition=definition, actor=actor,
+                                             starts=[_report_start(quarter, report) for report in reports])
+            for report, instance in zip(reports, instances, strict=True):
+                report.instance = instance
+            QuarterlyReport.objects.bulk_update(reports, ["instance"])
+            return len(reports)
+    except IntegrityError:  # another worker started some of these schools first: go one by one
+        return sum(_start_report(quarter, school, definition, actor) for school in schools)
+
+
+def _report_start(quarter: CycleQuarter, report: QuarterlyReport) -> InstanceStart:
+    school = report.school
+    return InstanceStart(
+        unit=school, parent=quarter.cycle.instance,
+        business_key=f"{quarter.cycle.plan.code}/{quarter.cycle.year}Q{quarter.quarter}/{school.code}",
+        refs={"quarterly_report": report.pk, "cycle": quarter.cycle_id, "quarter": quarter.quarter},
+        data={"school": school.name, "quarter": quarter.quarter, "year": quarter.cycle.year,
+              "reminder_at": quarter.reminder_at, "due_at": quarter.due_at, "supervise_at": quarter.supervise_at},
+    )
 
 
 def _start_report(quarter: CycleQuarter, school: Unit, definition, actor) -> int:
     try:
         with transaction.atomic():
             report = QuarterlyReport.objects.create(quarter=quarter, school=school)
-            report.instance = instance_start(
-                definition=definition, actor=actor, unit=school, parent=quarter.cycle.instance,
-                business_key=f"{quarter.cycle.plan.code}/{quarter.cycle.year}Q{quarter.quarter}/{school.code}",
-                refs={"quarterly_report": report.pk, "cycle": quarter.cycle_id, "quarter": quarter.quarter},
-                data={"school": school.name, "quarter": quarter.quarter, "year": quarter.cycle.year,
-                      "reminder_at": quarter.reminder_at, "due_at": quarter.due_at,
-                      "supervise_at": quarter.supervise_at},
-            )
+            start = _report_start(quarter, report)
+            report.instance = instance_start(definition=definition, actor=actor, data=start.data, unit=start.unit,
+                                             business_key=start.business_key, refs=start.refs, parent=start.parent)
             report.save(update_fields=["instance"])
             return 1
     except IntegrityError:  # another worker started this school's report first
@@ -163,7 +224,7 @@ def cycles_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
     opening = CycleQuarter.objects.filter(opened_at__isnull=True, opens_at__lte=now,
                                           cycle__status=ReportingCycle.Status.OPEN)
     for quarter_id in opening.values_list("pk", flat=True):
-        quarter_open(quarter_id=quarter_id)
+        quarter_dispatch(quarter_id=quarter_id)  # the schools' reports start on whichever workers are free
         counts["quarters_opened"] += 1
     closing = CycleQuarter.objects.filter(opened_at__isnull=False, closed_at__isnull=True, closes_at__lte=now)
     for quarter_id in closing.values_list("pk", flat=True):
