@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from .documents.types import FigureTotal, SummaryCell, SummaryColumn, SummaryRow, SummaryTable
 from .forms import numbered, section_key
@@ -12,46 +13,62 @@ ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 
 
 def report_status(report: QuarterlyReport | None, quarter: CycleQuarter) -> str:
+    """A report (row or anything with status and submitted_at) as on_time, late or missing."""
     if report is None or report.status != ReportStatus.SUBMITTED:
         return MISSING
     return ON_TIME if report.submitted_at <= quarter.due_at else LATE
 
 
+@dataclass(frozen=True)
+class _Column:
+    """What the summary needs of a work item, looked up once rather than per school."""
+
+    item: WorkItem
+    section: str  # the report form's section key, e.g. wi3
+    keys: tuple[str, ...]  # the figures' keys, in the plan's order
+    carried_by: frozenset[int]  # school ids; empty: every school carries it
+
+    def carries(self, school_id: int) -> bool:
+        return not self.carried_by or school_id in self.carried_by
+
+
 def quarterly_summary(*, quarter: CycleQuarter) -> SummaryTable:
-    """Build the summary table for one quarter (three queries whatever the number of schools)."""
+    """Build the summary table for one quarter (the same few queries whatever the number of schools)."""
     plan = quarter.cycle.plan
     items = list(plan.work_items.prefetch_related("schools", "responsibilities__unit").order_by("number"))
-    reports = {r.school_id: r for r in QuarterlyReport.objects.filter(quarter=quarter)}
-    carried = {item.pk: {s.pk for s in item.schools.all()} for item in items}
+    columns = [_Column(item=item, section=section_key(item), keys=tuple(f["key"] for f in item.figures),
+                       carried_by=frozenset(s.pk for s in item.schools.all())) for item in items]
+    reports = {r.school_id: r for r in QuarterlyReport.objects.filter(quarter=quarter)
+               .values_list("school_id", "status", "submitted_at", "sections", named=True)}
     rows, totals = [], defaultdict(float)
     counts = {ON_TIME: 0, LATE: 0, MISSING: 0}
-    for school in schools_of(plan):
-        report = reports.get(school.pk)
+    for school_id, name in schools_of(plan).values_list("pk", "name"):
+        report = reports.get(school_id)
         status = report_status(report, quarter)
         counts[status] += 1
-        cells = []
-        for item in items:
-            if carried[item.pk] and school.pk not in carried[item.pk]:
-                cells.append(SummaryCell(status="", figures={}))
-                continue
-            figures = _figures(report, item) if status != MISSING else {}
-            for key, value in figures.items():
-                totals[(item.number, key)] += value
-            cells.append(SummaryCell(status=status, figures=figures))
-        rows.append(SummaryRow(school=school.name, status=status,
-                               submitted_at=report.submitted_at if report else None, cells=tuple(cells)))
+        cells = tuple(_cell(column, report, status, totals) if column.carries(school_id)
+                      else SummaryCell(status="", figures={}) for column in columns)
+        rows.append(SummaryRow(school=name, status=status,
+                               submitted_at=report.submitted_at if report else None, cells=cells))
     return _table(quarter, items, rows, totals, counts)
 
 
-def _figures(report: QuarterlyReport, item: WorkItem) -> dict[str, float]:
-    given = ((report.sections or {}).get(section_key(item)) or {}).get("figures") or {}
+def _cell(column: _Column, report, status: str, totals: dict) -> SummaryCell:
+    """One school × one work item; its figures are added to the totals."""
+    figures = _figures(report.sections, column) if status != MISSING else {}
+    for key, value in figures.items():
+        totals[(column.item.number, key)] += value
+    return SummaryCell(status=status, figures=figures)
+
+
+def _figures(sections: dict | None, column: _Column) -> dict[str, float]:
+    """The numbers given for the work item's figures (booleans as 0/1); anything else is left out."""
+    given = ((sections or {}).get(column.section) or {}).get("figures") or {}
     out = {}
-    for figure in item.figures:
-        value = given.get(figure["key"])
-        if isinstance(value, bool):
-            out[figure["key"]] = float(value)
-        elif isinstance(value, int | float):
-            out[figure["key"]] = float(value)
+    for key in column.keys:
+        value = given.get(key)
+        if isinstance(value, int | float):  # bool is an int: True counts 1
+            out[key] = float(value)
     return out
 
 

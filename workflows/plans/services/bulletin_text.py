@@ -47,13 +47,16 @@ def _reports(cycle: ReportingCycle):
 
 
 def _texts(cycle: ReportingCycle, field: str, limit: int) -> list[str]:
+    """The first ``limit`` non-empty ``field`` texts, reading reports only until they are found."""
     items = {f"wi{i.number}": i for i in cycle.plan.work_items.all()}
-    out = []
-    for report in _reports(cycle):
+    out: list[str] = []
+    for report in _reports(cycle).iterator(chunk_size=100):
         for key, section in sorted((report.sections or {}).items()):
             text = (section or {}).get(field, "").strip() if isinstance(section, dict) else ""
             if text and key in items and len(out) < limit:
                 out.append(f"{report.school.name}（{numbered(items[key].number)}、{items[key].title}）：{text}")
+        if len(out) >= limit:
+            break
     return out
 
 

@@ -127,6 +127,20 @@ def test_not_reported_sheet_lists_exactly_the_missing_school() -> None:
     assert rows == [("序号", "单位"), (1, "陆城镇中心小学")]
 
 
+def test_school_cells_are_bordered_and_coloured_by_status_on_every_row() -> None:
+    """Late cells orange, missing ones red, on-time ones plain; names left-aligned; all bordered."""
+    ws = _open()["汇总"]
+    colours = {"按时": "00000000", "逾期": "00FCE4D6", "未报送": "00FFC7CE"}
+    for row in ws.iter_rows(min_row=4, max_row=8):
+        assert all(c.border.left.style == "thin" for c in row)
+        assert row[1].alignment.horizontal is None and row[0].alignment.horizontal == "center"
+        for cell in (row[2], *row[4:]):
+            assert cell.fill.fgColor.rgb == colours[cell.value], (cell.coordinate, cell.value)
+    not_reported = _open()["未报送单位"]
+    assert not_reported["A2"].alignment.horizontal == "center" and not_reported["B2"].alignment.horizontal is None
+    assert not_reported["A2"].border.left.style == not_reported["B2"].border.left.style == "thin"
+
+
 def test_figure_totals_and_department_blocks() -> None:
     """Each figure total under its work item, then the totals per department."""
     rows = list(_open()["指标"].iter_rows(values_only=True))
