@@ -7,6 +7,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -144,19 +145,21 @@ class UserIn(serializers.Serializer):
 def _task_action(name: str, body=None, doc: str = ""):
     @extend_schema(request=body, responses={200: TaskOut, **errors(400, 403, 404, 409)}, operation_id=f"tasks_{name}")
     def post(self, request, pk: int):
-        _visible_task(request, pk)
+        # The service answers 404 for a task the user may not see; a bad body is checked first,
+        # so only then is visibility looked up here (an unseen task is a 404 whatever the body).
         kwargs = {}
         if body is not None:
             data = body(data=request.data)
-            data.is_valid(raise_exception=True)
+            if not data.is_valid():
+                _visible_task(request, pk)
+                raise ValidationError(data.errors)
             if "data" in data.validated_data:
                 kwargs["data"] = data.validated_data["data"]
             if "user" in data.validated_data:
                 kwargs["to_user"] = user_by_name(data.validated_data["user"])
         service = {"draft": "save_draft"}.get(name, name)
         task = getattr(svc, f"human_task_{service}")(task_id=pk, actor=request.user, **kwargs)
-        task = HumanTask.objects.select_related("instance__definition", "candidate_unit", "assignee").get(pk=task.pk)
-        return Response(TaskOut(task).data)
+        return Response(TaskOut(task).data)  # the services return the task with what TaskOut reads
     return type(f"Task{name.title()}", (APIView,), {"post": post, "__doc__": doc})
 
 

@@ -40,6 +40,8 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
     """Store the snapshot's state and bring every projection row in line with it."""
     now = timezone.now()
     finishing = snapshot.status in _TERMINAL and instance.status not in _TERMINAL
+    # Only an instance in error (or suspended, or ending) can have an open incident to resolve.
+    may_have_incident = instance.status not in (InstanceStatus.RUNNING, InstanceStatus.WAITING)
     instance.state = snapshot.state
     instance.status = snapshot.status
     instance.next_timer_at = snapshot.next_timer_at
@@ -50,7 +52,8 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
     _sync_tasks(instance, snapshot, actor, completed_guid, now)
     _raise_escalations(instance, snapshot, now)
     _close_escalations(instance, snapshot.completed_ids | ({completed_guid} if completed_guid else set()), now)
-    _sync_incident(instance, snapshot, now)
+    if snapshot.incident is not None or may_have_incident:
+        _sync_incident(instance, snapshot, now)
     _sync_subscriptions(instance, snapshot)
     if snapshot.status == InstanceStatus.COMPLETED:
         audit_record(action=AuditAction.COMPLETED, actor=actor, instance=instance)

@@ -16,18 +16,16 @@ from ..models import AuditAction, HumanTask, HumanTaskState
 from ..permissions import can_act_on, can_see, is_office
 from ..projection import snapshot_apply
 from ..runtime import process_for
-from .locking import instance_lock, require_active
+from .locking import instance_lock_for_task, require_active
 
 
 def _locked_task(task_id: int, actor: AbstractBaseUser) -> HumanTask:
     """Lock the task's instance, then load the task; check scope."""
-    instance_id = HumanTask.objects.filter(pk=task_id).values_list("instance_id", flat=True).first()
-    if instance_id is None:
-        raise NotFound(f"task {task_id} does not exist")
-    instance = instance_lock(instance_id)
+    instance = instance_lock_for_task(task_id)
     task = HumanTask.objects.select_related("assignee", "candidate_unit").get(pk=task_id)
     task.instance = instance
-    if not can_see(actor, task):
+    task.actor_may_act = can_act_on(actor, task)  # asked once, for scope and for acting
+    if not task.actor_may_act and not can_see(actor, task):
         raise NotFound(f"task {task_id} does not exist")
     return task
 
@@ -38,7 +36,7 @@ def _require_ready(task: HumanTask) -> None:
 
 
 def _require_holder(task: HumanTask, actor: AbstractBaseUser) -> None:
-    if not can_act_on(actor, task):
+    if not task.actor_may_act:
         raise Forbidden("you may not act on this task")
     if task.assignee_id is not None and task.assignee_id != actor.pk and not is_office(actor):
         raise Conflict(f"the task is claimed by {task.assignee}", {"assignee": str(task.assignee)})
@@ -108,8 +106,7 @@ def human_task_complete(*, task_id: int, actor: AbstractBaseUser, data: dict) ->
     audit_record(action=AuditAction.TASK_COMPLETED, actor=actor, instance=task.instance,
                  task_guid=str(task.task_guid), detail={"bpmn_id": task.bpmn_id, "fields": sorted(data)[:50]})
     snapshot_apply(instance=task.instance, snapshot=snapshot, actor=actor, completed_guid=str(task.task_guid))
-    task.refresh_from_db()
-    return task
+    return HumanTask.objects.select_related("instance__definition", "candidate_unit", "assignee").get(pk=task.pk)
 
 
 @transaction.atomic

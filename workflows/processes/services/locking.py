@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Subquery
 
 from workflows import logcontext
 
 from ..errors import Conflict, NotFound
-from ..models import InstanceStatus, ProcessInstance
+from ..models import HumanTask, InstanceStatus, ProcessInstance
 
 
 def instance_lock(instance_id: int, *, skip_locked: bool = False) -> ProcessInstance | None:
@@ -14,17 +15,30 @@ def instance_lock(instance_id: int, *, skip_locked: bool = False) -> ProcessInst
 
     With ``skip_locked`` a row another transaction holds returns None instead of waiting.
     """
-    rows = ProcessInstance.objects.select_related("definition", "unit")
-    if connection.features.has_select_for_update_skip_locked and skip_locked:
-        rows = rows.select_for_update(skip_locked=True, of=("self",))
-    else:
-        rows = rows.select_for_update(of=("self",)) if connection.features.has_select_for_update_of \
-            else rows.select_for_update()
-    instance = rows.filter(pk=instance_id).first()
+    instance = _locking(skip_locked).filter(pk=instance_id).first()
     logcontext.instance_id.set(str(instance_id))  # log lines of this step name the instance
     if instance is None and not skip_locked:
         raise NotFound(f"process instance {instance_id} does not exist")
     return instance
+
+
+def instance_lock_for_task(task_id: int) -> ProcessInstance:
+    """Lock and return the instance a human task belongs to, in one query (404 if no such task)."""
+    owner = HumanTask.objects.filter(pk=task_id).values("instance_id")
+    instance = _locking(False).filter(pk=Subquery(owner)).first()
+    if instance is None:
+        raise NotFound(f"task {task_id} does not exist")
+    logcontext.instance_id.set(str(instance.pk))
+    return instance
+
+
+def _locking(skip_locked: bool):
+    # The unit's parent comes along: finding a new task's candidate unit walks up from it.
+    rows = ProcessInstance.objects.select_related("definition", "unit__parent")
+    if connection.features.has_select_for_update_skip_locked and skip_locked:
+        return rows.select_for_update(skip_locked=True, of=("self",))
+    return rows.select_for_update(of=("self",)) if connection.features.has_select_for_update_of \
+        else rows.select_for_update()
 
 
 def require_active(instance: ProcessInstance) -> None:
