@@ -14,6 +14,7 @@ from workflows.plans.services import cycles
 from workflows.plans.services.cycles import cycle_open, quarter_dispatch, quarter_open, quarter_open_schools
 from workflows.processes.audit import audit_verify
 from workflows.processes.models import AuditEvent, HumanTask
+from workflows.processes.services import instances
 from workflows.processes.services.definitions import definition_for_start
 from workflows.processes.services.instances import InstanceStart, instance_start, instances_start_many
 
@@ -37,19 +38,24 @@ def _rows(instance):
             (instance.status, instance.next_timer_at, instance.revision, bytes(instance.state) != b""))
 
 
-def test_starting_many_writes_the_rows_starting_one_by_one_writes(yunxi):
+def test_the_bulk_path_writes_the_rows_the_general_path_writes(yunxi, monkeypatch):
+    """Plain first steps are written in bulk; the general path (any first step) is the reference."""
     quarter = _opened_quarter(yunxi)
     definition = definition_for_start(key=cycles.REPORT_PROCESS)
     school = Unit.objects.get(code="wenqiao-central-primary")
     start = InstanceStart(unit=school, business_key="k", refs={"quarter": 1},
                           data={"school": school.name, "quarter": 1, "year": 2024, "reminder_at": quarter.reminder_at,
                                 "due_at": quarter.due_at, "supervise_at": quarter.supervise_at})
-    alone = instance_start(definition=definition, data=start.data, unit=school, business_key="k", refs=start.refs)
-    batch = instances_start_many(definition=definition, starts=[start, start])
-    assert len({i.pk for i in batch}) == 2
+    with monkeypatch.context() as patch:
+        patch.setattr(instances, "is_plain_start", lambda snapshot: False)
+        alone = instance_start(definition=definition, data=start.data, unit=school, business_key="k",
+                               refs=start.refs)
+    single = instance_start(definition=definition, data=start.data, unit=school, business_key="k", refs=start.refs)
+    batch = [single, *instances_start_many(definition=definition, starts=[start, start])]
+    assert len({i.pk for i in batch}) == 3
     for instance in batch:
         assert _rows(instance) == _rows(alone)
-    assert Notification.objects.filter(title__startswith="新待办").count() == 3 * len(_rows(alone)[3]) > 0
+    assert Notification.objects.filter(title__startswith="新待办").count() == 4 * len(_rows(alone)[3]) > 0
     assert audit_verify() == []
 
 

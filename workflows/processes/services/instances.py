@@ -26,6 +26,12 @@ def instance_start(*, definition: ProcessDefinition, actor: AbstractBaseUser | N
         snapshot = process_for(definition).start(data or {})
     except DataError as exc:
         raise Invalid(str(exc), {"data": [str(exc)]}) from None
+    start = InstanceStart(data=data or {}, business_key=business_key, unit=unit, refs=refs or {}, parent=parent)
+    if is_plain_start(snapshot):  # the common case: open the first tasks, write their rows in bulk
+        instance = _plain_instance(definition, start, snapshot, actor)
+        instance.save(force_insert=True)
+        snapshots_apply_new([(instance, snapshot)], actor)
+        return instance
     instance = ProcessInstance.objects.create(
         definition=definition, parent=parent, business_key=business_key[:200], unit=unit, refs=refs or {},
         status=InstanceStatus.RUNNING, state=b"", started_by=actor if actor and actor.is_authenticated else None,
@@ -68,15 +74,21 @@ def instances_start_many(*, definition: ProcessDefinition, starts: list[Instance
             started[i] = instance_start(definition=definition, actor=actor, data=start.data, unit=start.unit,
                                         business_key=start.business_key, refs=start.refs, parent=start.parent)
             continue
-        plain.append((i, ProcessInstance(
-            definition=definition, parent=start.parent, business_key=start.business_key[:200], unit=start.unit,
-            refs=start.refs, status=snapshot.status, state=snapshot.state, next_timer_at=snapshot.next_timer_at,
-            revision=1, started_by=actor if actor and actor.is_authenticated else None), snapshot))
+        plain.append((i, _plain_instance(definition, start, snapshot, actor), snapshot))
     ProcessInstance.objects.bulk_create([instance for _, instance, _ in plain])
     snapshots_apply_new([(instance, snapshot) for _, instance, snapshot in plain], actor)
     for i, instance, _ in plain:
         started[i] = instance
     return started
+
+
+def _plain_instance(definition: ProcessDefinition, start: InstanceStart, snapshot: Snapshot,
+                    actor: AbstractBaseUser | None) -> ProcessInstance:
+    """The row of an instance whose first step was plain, already holding that step's state."""
+    return ProcessInstance(
+        definition=definition, parent=start.parent, business_key=start.business_key[:200], unit=start.unit,
+        refs=start.refs, status=snapshot.status, state=snapshot.state, next_timer_at=snapshot.next_timer_at,
+        revision=1, started_by=actor if actor and actor.is_authenticated else None)
 
 
 @transaction.atomic
