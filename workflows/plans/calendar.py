@@ -43,6 +43,7 @@ class WorkingCalendar:
         # The office's days first; every other day is memoised as it is first asked (a list of
         # tasks asks about the same few weeks over and over).
         self._days: dict[dt.date, bool] = dict(CalendarDay.objects.values_list("date", "is_workday"))
+        self._between: dict[tuple[dt.date, dt.date], int] = {}  # many tasks share a due date
 
     def is_workday(self, day: dt.date) -> bool:
         known = self._days.get(day)
@@ -64,7 +65,11 @@ class WorkingCalendar:
         """Working days after ``start`` up to and including ``end`` (negative if end is earlier)."""
         if end < start:
             return -self.workdays_between(end, start)
-        return sum(self.is_workday(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
+        known = self._between.get((start, end))
+        if known is None:
+            known = self._between[start, end] = sum(
+                self.is_workday(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
+        return known
 
 
 @lru_cache(maxsize=4096)
