@@ -98,16 +98,20 @@ FILTERS = [
 ]
 
 
+# Built once: fields only validate here, they hold no per-request state.
+INBOX_QUERY = {"tab": serializers.ChoiceField(TABS), "state": serializers.ChoiceField(HumanTaskState.choices),
+               "due_before": serializers.DateField(), "due_after": serializers.DateField(),
+               "light": serializers.ChoiceField(LIGHTS), "work_item": id_field(), "cycle": id_field(),
+               "unit": id_field(), "ordering": serializers.ChoiceField(ORDERINGS)}
+
+
 class TaskList(APIView):
     pagination_class = Pagination
 
     @extend_schema(parameters=FILTERS, responses={200: TaskOut(many=True), **page_errors(400)})
     def get(self, request):
         """My inbox (paginated; a constant number of queries whatever the page size)."""
-        query(request, tab=serializers.ChoiceField(TABS), state=serializers.ChoiceField(HumanTaskState.choices),
-              due_before=serializers.DateField(), due_after=serializers.DateField(),
-              light=serializers.ChoiceField(LIGHTS), work_item=id_field(), cycle=id_field(), unit=id_field(),
-              ordering=serializers.ChoiceField(ORDERINGS))
+        query(request, **INBOX_QUERY)
         page = self.pagination_class()
         rows = page.paginate_queryset(list_rows(inbox_rows(user=request.user, params=request.query_params)), request)
         return page.get_paginated_response(TaskOut(rows, many=True, context={"request": request}).data)
