@@ -30,9 +30,21 @@ run: install
 test: install
 	$(PY) -m pytest
 
+# Issue 6's benchmarks: PostgreSQL and Redis (the services .ci/run starts), then SQLite for a district.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+BENCH_PG := DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL)
+
 bench: install
-	$(PY) -m benchmarks.completion_vs_fanout
-	$(PY) -m benchmarks.inbox
+	$(BENCH_PG) $(PY) -m benchmarks.inbox 100000 10000 2000
+	$(BENCH_PG) $(PY) -m benchmarks.completion_vs_fanout 10 1000 10000
+	$(BENCH_PG) $(PY) -m benchmarks.timer_sweep 100000 1000
+	$(BENCH_PG) $(PY) -m benchmarks.quarter_opening 10000 2
+	$(BENCH_PG) $(PY) -m benchmarks.http_load
+	$(BENCH_PG) $(PY) -m benchmarks.summary_exports 10000
+	$(BENCH_PG) $(PY) -m benchmarks.http_single
+	DATABASE_URL= $(PY) -m benchmarks.inbox 10000 1000 100
+	DATABASE_URL= $(PY) -m benchmarks.completion_vs_fanout 10 100
 
 lint: install
 	$(VENV)/bin/ruff check .
