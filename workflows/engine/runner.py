@@ -52,6 +52,7 @@ class Process:
         self.dialect = dialect
         self.specs = serializer.parse_specs(spec, dialect)
         self.script_engine = ScriptEngine(time_limit)
+        self.catches_messages_or_signals = _catches_messages_or_signals(self.specs)
 
     def _load(self, state: bytes) -> BpmnWorkflow:
         workflow = serializer.load_state(self.specs, state, self.dialect)
@@ -135,6 +136,19 @@ class Process:
         workflow = self._load(state)
         timers = [w.due_at for w in _waiting_events(workflow) if w.kind == "timer" and w.due_at is not None]
         return {str(t.id) for t in _human_ready(workflow)}, min(timers) if timers else None
+
+
+def _catches_messages_or_signals(specs) -> bool:
+    """Can an instance of these specs ever wait for a message or a signal?"""
+    for process in [specs[0], *specs[1].values()]:
+        for task_spec in process.task_specs.values():
+            definition = getattr(task_spec, "event_definition", None)
+            if not isinstance(task_spec, CatchingEvent) or definition is None:
+                continue
+            parts = definition.event_definitions if isinstance(definition, MultipleEventDefinition) else [definition]
+            if any(isinstance(part, MessageEventDefinition | SignalEventDefinition) for part in parts):
+                return True
+    return False
 
 
 def _waiting_definition(workflow: BpmnWorkflow, kind: str, name: str):

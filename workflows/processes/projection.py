@@ -30,6 +30,7 @@ from .models import (
     InstanceStatus,
     ProcessInstance,
 )
+from .runtime import process_for
 from .signals import instance_finished
 
 _TERMINAL = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
@@ -54,7 +55,8 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
     _close_escalations(instance, snapshot.completed_ids | ({completed_guid} if completed_guid else set()), now)
     if snapshot.incident is not None or may_have_incident:
         _sync_incident(instance, snapshot, now)
-    _sync_subscriptions(instance, snapshot)
+    if process_for(instance.definition).catches_messages_or_signals:  # else it never has subscriptions
+        _sync_subscriptions(instance, snapshot)
     if snapshot.status == InstanceStatus.COMPLETED:
         audit_record(action=AuditAction.COMPLETED, actor=actor, instance=instance)
     if finishing:
@@ -126,7 +128,9 @@ def _route_later(source_id: int, events: list[dict]) -> None:
 
 def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> None:
     ready = {t.task_id: t for t in snapshot.ready_tasks}
-    open_rows = {str(row.task_guid): row for row in instance.human_tasks.filter(state=HumanTaskState.READY)}
+    rows = list(instance.human_tasks.filter(state__in=(HumanTaskState.READY, HumanTaskState.COMPLETED)))
+    open_rows = {str(row.task_guid): row for row in rows if row.state == HumanTaskState.READY}
+    done_before = {row.bpmn_id for row in rows if row.state == HumanTaskState.COMPLETED}
     for guid, row in open_rows.items():
         if guid in ready:
             continue
@@ -139,7 +143,8 @@ def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> None:
             audit_record(action=AuditAction.TASK_CANCELLED, actor=None, instance=instance, task_guid=guid)
     new = [_new_row(instance, t, now) for guid, t in ready.items() if guid not in open_rows]
     HumanTask.objects.bulk_create(new)
-    notices.tasks_opened(new)
+    done_before |= {row.bpmn_id for row in open_rows.values() if row.state == HumanTaskState.COMPLETED}
+    notices.tasks_opened(new, done_before)
     for row in new:
         audit_record(action=AuditAction.TASK_CREATED, instance=instance, task_guid=str(row.task_guid),
                      detail={"bpmn_id": row.bpmn_id, "name": row.name})

@@ -38,3 +38,23 @@ def test_removing_an_event_breaks_the_next_link(office_user):
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [middle.pk])
     assert any("links to" in p for p in audit_verify())
+
+
+def test_a_step_writes_its_events_in_order_and_a_failed_step_writes_none(office_user):
+    from tests.builders import chain, definitions, process, user_task
+    from workflows.processes.errors import Invalid
+
+    two = definitions(process("two_steps", '<bpmn:startEvent id="start"/>' + user_task("first")
+                              + user_task("second") + '<bpmn:endEvent id="end"/>'
+                              + chain("start", "first", "second", "end")))
+    instance = start(two, actor=office_user)
+    human_task_complete(task_id=ready(instance)[0].pk, actor=office_user, data={"n": 1})
+    actions = list(AuditEvent.objects.filter(instance_id=instance.pk).order_by("id").values_list("action", flat=True))
+    assert actions == ["instance.started", "task.created", "task.completed", "task.created"]
+    with pytest.raises(Invalid):  # refused before the engine runs: nothing recorded
+        human_task_complete(task_id=ready(instance)[0].pk, actor=office_user, data={"x": object()})
+    assert AuditEvent.objects.filter(instance_id=instance.pk).count() == 4
+    human_task_complete(task_id=ready(instance)[0].pk, actor=office_user, data={})
+    assert list(AuditEvent.objects.filter(instance_id=instance.pk).order_by("id").values_list(
+        "action", flat=True))[4:] == ["task.completed", "instance.completed"]
+    assert audit_verify() == []

@@ -16,7 +16,7 @@ TWO_STEPS = definitions(process("two_steps", '<bpmn:startEvent id="start"/>' + u
                                 + user_task("second") + chain("start", "first", "second")))
 
 
-@pytest.mark.parametrize("where", ["_sync_tasks", "_raise_escalations", "_sync_subscriptions", "audit_record"])
+@pytest.mark.parametrize("where", ["_sync_tasks", "_raise_escalations", "_close_escalations", "audit_record"])
 def test_a_fault_during_projection_rolls_everything_back_and_the_retry_works(where, office_user):
     instance = start(TWO_STEPS, actor=office_user)
     task = ready(instance)[0]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from workflows.engine import DataError, EngineError
 
-from ..audit import audit_record
+from ..audit import audit_batch, audit_record
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..forms import schema_for, validate_form
 from ..models import AuditAction, HumanTask, HumanTaskState
@@ -103,9 +103,10 @@ def human_task_complete(*, task_id: int, actor: AbstractBaseUser, data: dict) ->
         raise Invalid(str(exc), {"": [str(exc)]}) from None
     except EngineError as exc:
         raise Conflict(str(exc)) from None
-    audit_record(action=AuditAction.TASK_COMPLETED, actor=actor, instance=task.instance,
-                 task_guid=str(task.task_guid), detail={"bpmn_id": task.bpmn_id, "fields": sorted(data)[:50]})
-    snapshot_apply(instance=task.instance, snapshot=snapshot, actor=actor, completed_guid=str(task.task_guid))
+    with audit_batch(task.instance):
+        audit_record(action=AuditAction.TASK_COMPLETED, actor=actor, instance=task.instance,
+                     task_guid=str(task.task_guid), detail={"bpmn_id": task.bpmn_id, "fields": sorted(data)[:50]})
+        snapshot_apply(instance=task.instance, snapshot=snapshot, actor=actor, completed_guid=str(task.task_guid))
     return HumanTask.objects.select_related("instance__definition", "candidate_unit", "assignee").get(pk=task.pk)
 
 
