@@ -22,6 +22,7 @@ def django_database(name: str = "bench") -> Iterator[str]:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "service.settings")
     os.environ.setdefault("DUBAN_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DUBAN_DEBUG", "0")  # as in production: no per-query logging in the timings
     os.environ.setdefault("DUBAN_VAR_DIR", tempfile.mkdtemp(prefix="duban-bench-"))
     import django
 

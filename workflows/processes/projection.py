@@ -50,8 +50,8 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
     if snapshot.status in _TERMINAL and instance.ended_at is None:
         instance.ended_at = now
     instance.save(update_fields=["state", "status", "next_timer_at", "revision", "ended_at", "updated_at"])
-    _sync_tasks(instance, snapshot, actor, completed_guid, now)
-    _raise_escalations(instance, snapshot, now)
+    task_rows = _sync_tasks(instance, snapshot, actor, completed_guid, now)
+    _raise_escalations(instance, snapshot, now, task_rows)
     _close_escalations(instance, snapshot.completed_ids | ({completed_guid} if completed_guid else set()), now)
     if snapshot.incident is not None or may_have_incident:
         _sync_incident(instance, snapshot, now)
@@ -126,7 +126,8 @@ def _route_later(source_id: int, events: list[dict]) -> None:
     route_thrown_events.delay(source_id, json.loads(json.dumps(events, default=str)))
 
 
-def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> None:
+def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> dict[str, HumanTask]:
+    """Bring the task rows in line; returns the instance's open and completed rows by task id."""
     ready = {t.task_id: t for t in snapshot.ready_tasks}
     rows = list(instance.human_tasks.filter(state__in=(HumanTaskState.READY, HumanTaskState.COMPLETED)))
     open_rows = {str(row.task_guid): row for row in rows if row.state == HumanTaskState.READY}
@@ -148,6 +149,7 @@ def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> None:
     for row in new:
         audit_record(action=AuditAction.TASK_CREATED, instance=instance, task_guid=str(row.task_guid),
                      detail={"bpmn_id": row.bpmn_id, "name": row.name})
+    return {str(row.task_guid): row for row in [*rows, *new]}
 
 
 def _new_row(instance: ProcessInstance, ready, now, unit: Unit | None = None) -> HumanTask:
@@ -196,24 +198,31 @@ def _close_escalations(instance, completed_guids: set[str], now) -> None:
         open_escalations.filter(activity_guid__in=[uuid.UUID(g) for g in completed_guids]).update(closed_at=now)
 
 
-def _raise_escalations(instance, snapshot, now) -> None:
+def _raise_escalations(instance, snapshot, now, task_rows: dict[str, HumanTask]) -> None:
+    if not snapshot.escalations:
+        return
+    # Under the instance's lock: what is not there yet can be created without a race.
+    known = {str(g) for g in Escalation.objects.filter(
+        instance=instance, event_guid__in=[uuid.UUID(r.event_task_id) for r in snapshot.escalations],
+    ).values_list("event_guid", flat=True)}
     for raised in snapshot.escalations:
+        if raised.event_task_id in known:
+            continue
+        known.add(raised.event_task_id)
         task = None
         if raised.attached_task_id:
-            task = instance.human_tasks.filter(task_guid=raised.attached_task_id).first()
+            task = task_rows.get(raised.attached_task_id) or instance.human_tasks.filter(
+                task_guid=raised.attached_task_id).first()
         role = role_for_lane(raised.lane)
-        escalation, created = Escalation.objects.get_or_create(
-            instance=instance, event_guid=uuid.UUID(raised.event_task_id),
-            defaults={"human_task": task, "level": raised.level, "code": raised.code, "name": raised.name[:255],
-                      "activity_guid": uuid.UUID(raised.activity_task_id) if raised.activity_task_id else None,
-                      "target_role": role, "target_unit": candidate_unit(instance, role), "raised_at": now,
-                      "closed_at": now if instance.status in _TERMINAL else None},
-        )
-        if created:
-            notices.escalation_raised(escalation)
-            audit_record(action=AuditAction.ESCALATED, instance=instance,
-                         task_guid=str(task.task_guid) if task else "",
-                         detail={"level": escalation.level, "code": escalation.code, "target_role": role})
+        escalation = Escalation.objects.create(
+            instance=instance, event_guid=uuid.UUID(raised.event_task_id), human_task=task, level=raised.level,
+            code=raised.code, name=raised.name[:255],
+            activity_guid=uuid.UUID(raised.activity_task_id) if raised.activity_task_id else None,
+            target_role=role, target_unit=candidate_unit(instance, role), raised_at=now,
+            closed_at=now if instance.status in _TERMINAL else None)
+        notices.escalation_raised(escalation)
+        audit_record(action=AuditAction.ESCALATED, instance=instance, task_guid=str(task.task_guid) if task else "",
+                     detail={"level": escalation.level, "code": escalation.code, "target_role": role})
 
 
 def _sync_incident(instance, snapshot, now) -> None:

@@ -12,11 +12,14 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="workflows.processes.tasks.sweep_timers", acks_late=True)
 def sweep_timers() -> int:
-    """Fire due timers (Celery beat runs this every DUBAN_TIMER_SWEEP_SECONDS)."""
-    from .heartbeat import note_sweep
-    from .services.timers import timer_sweep
+    """Fire due timers (Celery beat runs this every DUBAN_TIMER_SWEEP_SECONDS): batch after batch
+    until none is left, for at most one sweep interval."""
+    from django.conf import settings
 
-    fired = timer_sweep()
+    from .heartbeat import note_sweep
+    from .services.timers import timer_sweep_until_done
+
+    fired = timer_sweep_until_done(seconds=settings.DUBAN_TIMER_SWEEP_SECONDS)
     note_sweep()
     return fired
 

@@ -17,6 +17,7 @@ from tests.builders import (
     user_task,
 )
 from tests.workflows.processes.helpers import ready, start
+from workflows.processes.heartbeat import seconds_since_sweep
 from workflows.processes.models import (
     AuditAction,
     AuditEvent,
@@ -25,9 +26,11 @@ from workflows.processes.models import (
     HumanTaskState,
     InstanceStatus,
 )
+from workflows.processes.services import timers
 from workflows.processes.services.human_tasks import human_task_complete
 from workflows.processes.services.instances import instance_suspend
 from workflows.processes.services.timers import due_instance_ids, timer_sweep
+from workflows.processes.tasks import sweep_timers
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +110,60 @@ def test_bare_pt1s_timer_deploys_and_fires(office_user):
     with _later(0.001):
         assert timer_sweep() == 1
     assert ready(instance)[0].bpmn_id == "after"
+
+
+def _deadline_instances(count: int, actor) -> list:
+    return [start(DEADLINE, actor=actor) for _ in range(count)]
+
+
+def _fired_once(instance) -> bool:
+    fired = AuditEvent.objects.filter(action=AuditAction.TIMER_FIRED, instance_id=instance.pk).count() == 1
+    return fired and [t.bpmn_id for t in ready(instance)] == ["handle_overdue"]
+
+
+def test_a_sweep_fires_more_instances_than_one_chunk(office_user):
+    instances = _deadline_instances(timers.CHUNK + 3, office_user)
+    with _later(3):
+        assert timer_sweep() == len(instances)
+        assert timer_sweep() == 0
+    assert all(_fired_once(i) for i in instances)
+
+
+def test_a_failing_instance_rolls_back_alone_and_fires_on_a_later_sweep(office_user, monkeypatch):
+    first, broken, last = _deadline_instances(3, office_user)
+    apply = timers.snapshot_apply
+
+    def apply_then_fail(*, instance, snapshot, actor):
+        apply(instance=instance, snapshot=snapshot, actor=actor)
+        if instance.pk == broken.pk:
+            raise RuntimeError("projection failed")
+    monkeypatch.setattr(timers, "snapshot_apply", apply_then_fail)
+    with _later(3):
+        assert timer_sweep() == 2
+        assert due_instance_ids() == [broken.pk]
+        assert [t.bpmn_id for t in ready(broken)] == ["report"]
+        assert not AuditEvent.objects.filter(action=AuditAction.TIMER_FIRED, instance_id=broken.pk).exists()
+        monkeypatch.setattr(timers, "snapshot_apply", apply)
+        assert timer_sweep() == 1
+    assert all(_fired_once(i) for i in (first, broken, last))
+
+
+def test_the_beat_task_fires_every_due_batch(office_user, settings):
+    settings.DUBAN_SWEEP_BATCH = 2
+    instances = _deadline_instances(5, office_user)
+    with _later(3):
+        assert sweep_timers() == len(instances)
+    assert all(_fired_once(i) for i in instances)
+    assert seconds_since_sweep() is not None
+
+
+def test_draining_stops_at_a_short_batch_when_an_instance_keeps_failing(office_user, settings, monkeypatch):
+    settings.DUBAN_SWEEP_BATCH = 2
+    instances = _deadline_instances(4, office_user)
+
+    def always_fail(*, instance, snapshot, actor):
+        raise RuntimeError("broken")
+    monkeypatch.setattr(timers, "snapshot_apply", always_fail)
+    with _later(3):
+        assert timers.timer_sweep_until_done(seconds=60) == 0
+    assert not any(_fired_once(i) for i in instances)
