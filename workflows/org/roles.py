@@ -93,6 +93,21 @@ def is_office(user: AbstractBaseUser) -> bool:
     return cached
 
 
+def office_and_holds(user: AbstractBaseUser, *, unit_id: int | None, role: str) -> tuple[bool, bool]:
+    """``is_office(user)`` and ``holds(user, unit_id=…, role=…)`` in one query (remembers the first)."""
+    wanted = models.Q()
+    if unit_id is not None:
+        wanted &= models.Q(unit_id=unit_id)
+    if role:
+        wanted &= models.Q(role=role)
+    rows = Membership.objects.filter(user=user).filter(models.Q(unit__kind=UnitKind.OFFICE) | wanted)
+    found = list(rows.values_list("unit__kind", "unit_id", "role"))
+    office = user.is_superuser or any(kind == UnitKind.OFFICE for kind, _, _ in found)
+    user._duban_is_office = office
+    holder = any((unit_id is None or unit == unit_id) and (not role or held == role) for _, unit, held in found)
+    return office, holder
+
+
 def holds(user: AbstractBaseUser, *, unit_id: int | None, role: str) -> bool:
     """Does the user hold ``role`` (any role if blank) in ``unit_id`` (anywhere if None)?"""
     if not user.is_authenticated:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.contrib.auth.models import AbstractBaseUser
 
 from workflows.org.models import Membership
-from workflows.org.roles import holds, is_office
+from workflows.org.roles import holds, is_office, office_and_holds
 
 from .models import HumanTask
 
@@ -26,11 +26,14 @@ def can_act_on(user: AbstractBaseUser, task: HumanTask) -> bool:
     """The assignee, a holder of the candidate role in the candidate unit, or the office."""
     if not user.is_authenticated:
         return False
-    if task.assignee_id == user.pk or is_office(user):
+    if task.assignee_id == user.pk:
         return True
     if task.candidate_unit_id is None and not task.candidate_role:
-        return False
-    return holds(user, unit_id=task.candidate_unit_id, role=task.candidate_role)
+        return is_office(user)
+    if getattr(user, "_duban_is_office", None) is None and not user.is_superuser:
+        office, holder = office_and_holds(user, unit_id=task.candidate_unit_id, role=task.candidate_role)
+        return office or holder
+    return is_office(user) or holds(user, unit_id=task.candidate_unit_id, role=task.candidate_role)
 
 
 def can_see(user: AbstractBaseUser, task: HumanTask) -> bool:
