@@ -38,7 +38,7 @@ BENCH_PG := DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_
 bench: install
 	$(BENCH_PG) $(PY) -m benchmarks.inbox 100000 10000 2000
 	$(BENCH_PG) $(PY) -m benchmarks.completion_vs_fanout 10 1000 10000
-	$(BENCH_PG) $(PY) -m benchmarks.timer_sweep 100000 1000
+	$(BENCH_PG) $(PY) -m benchmarks.timer_sweep 100000 1000 3
 	$(BENCH_PG) $(PY) -m benchmarks.quarter_opening 10000 2
 	$(BENCH_PG) $(PY) -m benchmarks.http_load
 	$(BENCH_PG) $(PY) -m benchmarks.summary_exports 10000
