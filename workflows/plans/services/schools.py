@@ -1,7 +1,7 @@
 """Which schools carry which work items."""
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from workflows.org.models import Unit
 
@@ -15,5 +15,6 @@ def schools_of(plan: Plan) -> QuerySet[Unit]:
 
 def work_items_of(plan: Plan, school: Unit) -> list[WorkItem]:
     """The plan's work items this school carries (an item without a school list is carried by all)."""
-    items = plan.work_items.prefetch_related("schools").order_by("number")
-    return [item for item in items if not item.schools.all() or school in item.schools.all()]
+    # One query, reading no school lists: an item names the school, or names none.
+    carried = Q(schools=school) | Q(schools__isnull=True)
+    return list(plan.work_items.filter(carried).distinct().order_by("number"))
