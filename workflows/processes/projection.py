@@ -37,8 +37,11 @@ _TERMINAL = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
 
 
 def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: AbstractBaseUser | None,
-                   completed_guid: str | None = None) -> None:
-    """Store the snapshot's state and bring every projection row in line with it."""
+                   completed_guid: str | None = None) -> dict[str, HumanTask]:
+    """Store the snapshot's state and bring every projection row in line with it.
+
+    Returns the instance's open and completed task rows as they now stand, by task id.
+    """
     now = timezone.now()
     finishing = snapshot.status in _TERMINAL and instance.status not in _TERMINAL
     # Only an instance in error (or suspended, or ending) can have an open incident to resolve.
@@ -65,6 +68,7 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
         events = [{"kind": e.kind, "name": e.name, "payload": e.payload, "correlations": e.correlations}
                   for e in snapshot.thrown]
         transaction.on_commit(lambda: _route_later(instance.pk, events))
+    return task_rows
 
 
 def is_plain_start(snapshot: Snapshot) -> bool:

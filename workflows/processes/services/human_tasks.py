@@ -106,8 +106,11 @@ def human_task_complete(*, task_id: int, actor: AbstractBaseUser, data: dict) ->
     with audit_batch(task.instance):
         audit_record(action=AuditAction.TASK_COMPLETED, actor=actor, instance=task.instance,
                      task_guid=str(task.task_guid), detail={"bpmn_id": task.bpmn_id, "fields": sorted(data)[:50]})
-        snapshot_apply(instance=task.instance, snapshot=snapshot, actor=actor, completed_guid=str(task.task_guid))
-    return HumanTask.objects.select_related("instance__definition", "candidate_unit", "assignee").get(pk=task.pk)
+        rows = snapshot_apply(instance=task.instance, snapshot=snapshot, actor=actor,
+                              completed_guid=str(task.task_guid))
+    done = rows[str(task.task_guid)]  # the row as the step left it (completed)
+    task.state, task.completed_at, task.completed_by = done.state, done.completed_at, done.completed_by
+    return task
 
 
 @transaction.atomic
