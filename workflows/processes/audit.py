@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from .models import AuditAction, AuditChainHead, AuditEvent, ProcessInstance
 
@@ -31,34 +31,49 @@ def _chain(instance_id: int | None) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(instance_id=instance_id)
 
 
-# The events of one instance's step, collected by ``audit_batch`` (instance id, events).
-_batch: ContextVar[tuple[int, list[AuditEvent]] | None] = ContextVar("duban_audit_batch", default=None)
+# The events of the instances whose steps ``audit_batch`` collects: {instance id: events}.
+_batch: ContextVar[dict[int, list[AuditEvent]] | None] = ContextVar("duban_audit_batch", default=None)
 
 
 @contextmanager
-def audit_batch(instance: ProcessInstance) -> Iterator[None]:
-    """Write the instance's events of one step together when the step succeeds.
+def audit_batch(*instances: ProcessInstance) -> Iterator[None]:
+    """Write the instances' events of one step (or one chunk of steps) together when it succeeds.
 
-    Use inside the transaction that holds the instance's row lock: the chain's head is read once
-    and the events inserted at once, instead of a read and an insert per event. Events of other
+    Use inside the transaction that holds the instances' row locks: each chain's head is read once
+    and all events inserted at once, instead of a read and an insert per event. Events of other
     instances (a parent told about its child) are written at once, as they happen, so a nested
-    step that rolls back to its savepoint takes its events with it.
+    step that rolls back to its savepoint takes its events with it. Nested batches join the
+    outer one for the instances it already collects.
     """
     if _batch.get() is not None:
         yield
         return
-    events: list[AuditEvent] = []
-    token = _batch.set((instance.pk, events))
+    pending: dict[int, list[AuditEvent]] = {instance.pk: [] for instance in instances}
+    token = _batch.set(pending)
     try:
         yield
     finally:
         _batch.reset(token)
-    if events:
-        previous = _chain(instance.pk).order_by("-id").values_list("hash", flat=True).first() or ""
+    written = {pk: events for pk, events in pending.items() if events}
+    if not written:
+        return
+    heads = _chain_heads(list(written))
+    for pk, events in written.items():
+        previous = heads.get(pk, "")
         for event in events:
             event.prev_hash = previous
             event.hash = previous = event_hash(event, event.prev_hash)
-        AuditEvent.objects.bulk_create(events)
+    AuditEvent.objects.bulk_create([event for events in written.values() for event in events])
+
+
+def _chain_heads(instance_ids: list[int]) -> dict[int, str]:
+    """The hash of each instance's last event."""
+    if len(instance_ids) == 1:
+        last = _chain(instance_ids[0]).order_by("-id").values_list("hash", flat=True).first()
+        return {instance_ids[0]: last} if last else {}
+    lasts = (AuditEvent.objects.filter(instance_id__in=instance_ids).values("instance_id")
+             .annotate(last=Max("id")).values("last"))
+    return dict(AuditEvent.objects.filter(id__in=lasts).values_list("instance_id", "hash"))
 
 
 def audit_record(*, action: AuditAction, actor: AbstractBaseUser | None = None,
@@ -72,8 +87,8 @@ def audit_record(*, action: AuditAction, actor: AbstractBaseUser | None = None,
         task_guid=str(task_guid or ""), detail=json.loads(json.dumps(detail or {}, default=str)),
     )
     batch = _batch.get()
-    if batch is not None and instance is not None and batch[0] == instance.pk:
-        batch[1].append(event)  # hashed and written when the step ends
+    if batch is not None and instance is not None and instance.pk in batch:
+        batch[instance.pk].append(event)  # hashed and written when the step ends
         return event
     if instance is None:
         AuditChainHead.objects.select_for_update().get_or_create(pk=1)

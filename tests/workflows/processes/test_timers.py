@@ -17,6 +17,7 @@ from tests.builders import (
     user_task,
 )
 from tests.workflows.processes.helpers import ready, start
+from workflows.processes.audit import audit_verify
 from workflows.processes.heartbeat import seconds_since_sweep
 from workflows.processes.models import (
     AuditAction,
@@ -127,6 +128,11 @@ def test_a_sweep_fires_more_instances_than_one_chunk(office_user):
         assert timer_sweep() == len(instances)
         assert timer_sweep() == 0
     assert all(_fired_once(i) for i in instances)
+    assert audit_verify() == []  # a chunk's events, written together, chain per instance
+    for instance in instances:
+        actions = list(AuditEvent.objects.filter(instance_id=instance.pk).order_by("id").values_list("action",
+                                                                                                    flat=True))
+        assert actions == ["instance.started", "task.created", "timer.fired", "task.cancelled", "task.created"]
 
 
 def test_a_failing_instance_rolls_back_alone_and_fires_on_a_later_sweep(office_user, monkeypatch):

@@ -77,7 +77,9 @@ def _fire_chunk(ids: list[int]) -> int:
     """Lock the chunk's still-due rows no one else holds and fire them in one transaction; the number fired."""
     try:
         with transaction.atomic():
-            return sum(_fire(instance) for instance in _lock_due(ids))
+            instances = _lock_due(ids)
+            with audit_batch(*instances):  # the chunk's audit events: one head read, one insert
+                return sum(_fire(instance) for instance in instances)
     except Exception as exc:  # one instance failed and the chunk rolled back: fire them one by one
         log.info("timer sweep: a chunk of %s instances rolled back (%s); firing them one by one", len(ids), exc)
         return sum(_fire_alone(instance_id) for instance_id in ids)
