@@ -40,7 +40,7 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
                    completed_guid: str | None = None) -> dict[str, HumanTask]:
     """Store the snapshot's state and bring every projection row in line with it.
 
-    Returns the instance's open and completed task rows as they now stand, by task id.
+    Returns the task rows the step read or wrote (open, completed, cancelled now), as they stand, by task id.
     """
     now = timezone.now()
     finishing = snapshot.status in _TERMINAL and instance.status not in _TERMINAL
@@ -131,7 +131,7 @@ def _route_later(source_id: int, events: list[dict]) -> None:
 
 
 def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> dict[str, HumanTask]:
-    """Bring the task rows in line; returns the instance's open and completed rows by task id."""
+    """Bring the task rows in line; returns the rows read or written, as they now stand, by task id."""
     ready = {t.task_id: t for t in snapshot.ready_tasks}
     rows = list(instance.human_tasks.filter(state__in=(HumanTaskState.READY, HumanTaskState.COMPLETED)))
     open_rows = {str(row.task_guid): row for row in rows if row.state == HumanTaskState.READY}
