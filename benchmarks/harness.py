@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +46,42 @@ def django_database(name: str = "bench") -> Iterator[str]:
         yield f"{connection.vendor} ({name})"
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
+
+
+def analyze_tables() -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load, as autovacuum would in production."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def token_for(user) -> str:
+    """The user's API token (``Authorization: Token <key>``), as POST /api/auth/token/ would hand out."""
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def database_url() -> str:
+    """DATABASE_URL naming the benchmark's throwaway database, for the servers and workers it starts."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
+
+
+def stop_process(process: subprocess.Popen, seconds: float = 15) -> None:
+    """SIGTERM, then SIGKILL if it has not exited after ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:

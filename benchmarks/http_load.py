@@ -23,8 +23,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.harness import ROOT, django_database
-from benchmarks.http_server import COMPLETE_URL, INBOX_URL, analyze_tables, gunicorn, staff_with_tasks
+from benchmarks.harness import ROOT, analyze_tables, django_database
+from benchmarks.http_server import COMPLETE_URL, INBOX_URL, gunicorn, staff_with_tasks
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 KINDS = ("inbox", "complete")

@@ -1,4 +1,4 @@
-"""Shared by the HTTP benchmarks: API tokens, people with open tasks, and gunicorn serving the benchmark's database.
+"""Shared by the HTTP benchmarks: people with open tasks, and gunicorn serving the benchmark's database.
 
 The harness opens no transaction (Django's autocommit), so whatever a benchmark writes before starting the
 server is committed and the server's worker processes see it. The server runs with DEBUG off, a random secret
@@ -14,7 +14,6 @@ import json
 import os
 import random
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -22,29 +21,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from benchmarks.harness import ROOT
+from benchmarks.harness import ROOT, database_url, stop_process, token_for
 
 # The inbox's first page as benchmarks.inbox reads it: ready tasks, soonest due first, 20 rows.
 INBOX_URL = "/api/tasks/?ordering=due_at&state=ready&page_size=20"
 COMPLETE_URL = "/api/tasks/{}/complete/"
 STARTUP_SECONDS = 30
-
-
-def token_for(user) -> str:
-    """The user's API token (``Authorization: Token <key>``), as POST /api/auth/token/ would hand out."""
-    from rest_framework.authtoken.models import Token
-
-    return Token.objects.get_or_create(user=user)[0].key
-
-
-def analyze_tables() -> None:
-    """Refresh the planner's statistics after a bulk load, as autovacuum would in production."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def one_task_definition(key: str):
@@ -100,16 +83,6 @@ def staff_with_tasks(*, prefix: str, people: int, tasks_each: int) -> list[tuple
     return [(user, token_for(user)) for _, user in staff]
 
 
-def database_url() -> str:
-    """DATABASE_URL naming the benchmark's throwaway database (the harness switched the connection to it)."""
-    from django.db import connection
-
-    name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{name}"
-    return urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -151,12 +124,7 @@ def gunicorn(workers: int = 2) -> Iterator[int]:
         wait_until_healthy(port, server, log)
         yield port
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server)
         report_server_errors(log)
 
 

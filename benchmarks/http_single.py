@@ -24,17 +24,15 @@ import time
 from dataclasses import dataclass, field
 
 from benchmarks.completion_vs_fanout import build_cycle
-from benchmarks.harness import django_database, line
+from benchmarks.harness import analyze_tables, django_database, line, token_for
 from benchmarks.http_server import (
     COMPLETE_URL,
     INBOX_URL,
     Client,
-    analyze_tables,
     gunicorn,
     liaisons_of_schools,
     one_task_definition,
     staff_with_tasks,
-    token_for,
 )
 
 PROCESS_KEY = "http_single"

@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 
-from benchmarks.harness import django_database, line, p, timed
+from benchmarks.harness import analyze_tables, django_database, line, p, timed, token_for
 
 SAMPLES = 100
 
@@ -51,27 +51,18 @@ def populate(tasks: int, users: int, units: int):
     return liaison, head
 
 
-def analyze_tables() -> None:
-    """Refresh planner statistics, as autovacuum would in production after a bulk load."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def main(tasks: int, users: int, units: int) -> None:
     with django_database("inbox") as database:
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
-        from rest_framework.authtoken.models import Token
 
         began = time.perf_counter()
         liaison, head = populate(tasks, users, units)
         print(f"inbox on {database}: {tasks} open tasks, {users} users, {units} units "
               f"(set up in {time.perf_counter() - began:.0f} s)")
         for who, user in (("liaison", liaison), ("department head", head)):
-            client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+            client = Client(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
             url = "/api/tasks/?ordering=due_at&state=ready&page_size=20"
             client.get(url)
             with CaptureQueriesContext(connection) as captured:

@@ -19,8 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.harness import ROOT, django_database
-from benchmarks.http_server import database_url
+from benchmarks.harness import ROOT, database_url, django_database, stop_process
 
 DEADLINE_SECONDS = 600
 
@@ -124,8 +123,7 @@ def main(schools: int, workers: int) -> None:
             elapsed = time.perf_counter() - began
             memory = peak_rss_mb(worker.pid)
         finally:
-            worker.terminate()
-            worker.wait(30)
+            stop_process(worker, 30)
         tasks = HumanTask.objects.filter(instance__parent=quarter.cycle.instance).count()
         quarter.refresh_from_db()
         print(f"  {schools} reports and {tasks} tasks in {elapsed:.1f} s: {schools / elapsed:.0f} instances/s "

@@ -28,7 +28,7 @@ import statistics
 import sys
 import time
 
-from benchmarks.harness import ROOT, django_database, timed
+from benchmarks.harness import ROOT, analyze_tables, django_database, timed
 
 SAMPLES = 5
 PLAN_FILE = ROOT / "workflows" / "plans" / "seed" / "yunxi-2024.json"
@@ -133,15 +133,6 @@ def close_quarters(cycle, quarters, office) -> None:
         quarter_close(quarter_id=quarter.pk, force=True)
         task = cycle.instance.human_tasks.get(bpmn_id=review, state=HumanTaskState.READY)
         human_task_complete(task_id=task.pk, actor=office, data={"reviewed": True})
-
-
-def analyze_tables() -> None:
-    """Refresh planner statistics, as autovacuum would in production after a bulk load."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def holder(role: str):

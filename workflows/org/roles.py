@@ -93,8 +93,10 @@ def is_office(user: AbstractBaseUser) -> bool:
     return cached
 
 
-def office_and_holds(user: AbstractBaseUser, *, unit_id: int | None, role: str) -> tuple[bool, bool]:
-    """``is_office(user)`` and ``holds(user, unit_id=…, role=…)`` in one query (remembers the first)."""
+def office_or_holds(user: AbstractBaseUser, *, unit_id: int | None, role: str) -> bool:
+    """``is_office(user) or holds(user, unit_id=…, role=…)``: one query when the office is not known yet."""
+    if user.is_superuser or getattr(user, "_duban_is_office", None) is not None:
+        return is_office(user) or holds(user, unit_id=unit_id, role=role)
     wanted = models.Q()
     if unit_id is not None:
         wanted &= models.Q(unit_id=unit_id)
@@ -102,10 +104,9 @@ def office_and_holds(user: AbstractBaseUser, *, unit_id: int | None, role: str) 
         wanted &= models.Q(role=role)
     rows = Membership.objects.filter(user=user).filter(models.Q(unit__kind=UnitKind.OFFICE) | wanted)
     found = list(rows.values_list("unit__kind", "unit_id", "role"))
-    office = user.is_superuser or any(kind == UnitKind.OFFICE for kind, _, _ in found)
-    user._duban_is_office = office
-    holder = any((unit_id is None or unit == unit_id) and (not role or held == role) for _, unit, held in found)
-    return office, holder
+    user._duban_is_office = any(kind == UnitKind.OFFICE for kind, _, _ in found)  # as is_office remembers it
+    return user._duban_is_office or any((unit_id is None or unit == unit_id) and (not role or held == role)
+                                        for _, unit, held in found)
 
 
 def holds(user: AbstractBaseUser, *, unit_id: int | None, role: str) -> bool:

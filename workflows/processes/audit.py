@@ -57,20 +57,27 @@ def audit_batch(*instances: ProcessInstance) -> Iterator[None]:
     written = {pk: events for pk, events in pending.items() if events}
     if not written:
         return
-    heads = _chain_heads(list(written))
-    for pk, events in written.items():
-        previous = heads.get(pk, "")
-        for event in events:
-            event.prev_hash = previous
-            event.hash = previous = event_hash(event, event.prev_hash)
-    AuditEvent.objects.bulk_create([event for events in written.values() for event in events])
+    _append_chained([event for events in written.values() for event in events], _chain_heads(list(written)))
+
+
+def _append_chained(events: list[AuditEvent], heads: dict[int | None, str]) -> None:
+    """Link each event to the one before it in its chain (starting at ``heads``) and insert them all."""
+    last = dict(heads)
+    for event in events:
+        event.prev_hash = last.get(event.instance_id, "")
+        event.hash = last[event.instance_id] = event_hash(event, event.prev_hash)
+    AuditEvent.objects.bulk_create(events)
+
+
+def _head(instance_id: int | None) -> str:
+    """The hash of the chain's last event ("" for an empty chain)."""
+    return _chain(instance_id).order_by("-id").values_list("hash", flat=True).first() or ""
 
 
 def _chain_heads(instance_ids: list[int]) -> dict[int, str]:
     """The hash of each instance's last event."""
     if len(instance_ids) == 1:
-        last = _chain(instance_ids[0]).order_by("-id").values_list("hash", flat=True).first()
-        return {instance_ids[0]: last} if last else {}
+        return {instance_ids[0]: _head(instance_ids[0])}
     lasts = (AuditEvent.objects.filter(instance_id__in=instance_ids).values("instance_id")
              .annotate(last=Max("id")).values("last"))
     return dict(AuditEvent.objects.filter(id__in=lasts).values_list("instance_id", "hash"))
@@ -92,7 +99,7 @@ def audit_record(*, action: AuditAction, actor: AbstractBaseUser | None = None,
         return event
     if instance is None:
         AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-    previous = _chain(event.instance_id).order_by("-id").values_list("hash", flat=True).first() or ""
+    previous = _head(event.instance_id)
     event.prev_hash = previous
     event.hash = event_hash(event, previous)
     event.save()
@@ -105,14 +112,11 @@ def audit_record_new_chains(events: list[AuditEvent]) -> None:
     Each instance's chain starts from nothing, so the hashes are computed here and the rows written
     in one insert: the same rows ``audit_record`` would write one by one.
     """
-    last: dict[int, str] = {}
     for event in events:
         if event.instance_id is None:
             raise ValueError("audit_record_new_chains is for events of new instances")
         event.detail = json.loads(json.dumps(event.detail or {}, default=str))
-        event.prev_hash = last.get(event.instance_id, "")
-        event.hash = last[event.instance_id] = event_hash(event, event.prev_hash)
-    AuditEvent.objects.bulk_create(events)
+    _append_chained(events, {})
 
 
 def audit_verify() -> list[str]:

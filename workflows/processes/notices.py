@@ -7,7 +7,7 @@ from workflows.notifications.models import NotificationKind
 from workflows.notifications.services import Notice, notify, notify_many
 from workflows.org.models import Membership
 
-from .models import Escalation, HumanTask, HumanTaskState
+from .models import Escalation, HumanTask
 
 
 def holders(unit_id: int | None, role: str) -> list:
@@ -50,17 +50,13 @@ def new_instances_tasks_opened(tasks: list[HumanTask]) -> None:
     notify_many(notices)
 
 
-def tasks_opened(tasks: list[HumanTask], done_before: set[str] | None = None) -> None:
+def tasks_opened(tasks: list[HumanTask], done_before: set[str]) -> None:
     """Tell the assignee (or the candidates) of each new task; a task opened again was returned.
 
-    ``done_before``: the bpmn ids of the instance's completed tasks, when the caller has read them.
+    ``done_before``: the bpmn ids of the instance's completed tasks (a new one among them was returned).
     """
     for task in tasks:
-        if done_before is not None:
-            again = task.bpmn_id in done_before
-        else:
-            again = HumanTask.objects.filter(instance_id=task.instance_id, bpmn_id=task.bpmn_id,
-                                             state=HumanTaskState.COMPLETED).exists()
+        again = task.bpmn_id in done_before
         people = [task.assignee] if task.assignee_id else holders(task.candidate_unit_id, task.candidate_role)
         kind = NotificationKind.RETURNED if again else NotificationKind.TASK
         title = f"{'退回修改' if again else '新待办'}：{task.name}"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.contrib.auth.models import AbstractBaseUser
 
 from workflows.org.models import Membership
-from workflows.org.roles import holds, is_office, office_and_holds
+from workflows.org.roles import is_office, office_or_holds
 
 from .models import HumanTask
 
@@ -30,10 +30,7 @@ def can_act_on(user: AbstractBaseUser, task: HumanTask) -> bool:
         return True
     if task.candidate_unit_id is None and not task.candidate_role:
         return is_office(user)
-    if getattr(user, "_duban_is_office", None) is None and not user.is_superuser:
-        office, holder = office_and_holds(user, unit_id=task.candidate_unit_id, role=task.candidate_role)
-        return office or holder
-    return is_office(user) or holds(user, unit_id=task.candidate_unit_id, role=task.candidate_role)
+    return office_or_holds(user, unit_id=task.candidate_unit_id, role=task.candidate_role)
 
 
 def can_see(user: AbstractBaseUser, task: HumanTask) -> bool:

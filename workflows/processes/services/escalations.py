@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from workflows.notifications.models import NotificationKind
 from workflows.notifications.services import notify
-from workflows.org.roles import holds, is_office
+from workflows.org.roles import office_or_holds
 
 from ..audit import audit_record
 from ..errors import Conflict, Forbidden, NotFound
@@ -24,7 +24,7 @@ def _escalation(escalation_id: int) -> Escalation:
 
 
 def _may_handle(user: AbstractBaseUser, escalation: Escalation) -> bool:
-    return is_office(user) or holds(user, unit_id=escalation.target_unit_id, role=escalation.target_role)
+    return office_or_holds(user, unit_id=escalation.target_unit_id, role=escalation.target_role)
 
 
 @transaction.atomic
