@@ -39,25 +39,37 @@ def unit_for_role(role: str, unit: Unit | None) -> Unit | None:
 
 
 def units_for_role(role: str, units: list[Unit]) -> dict[int, Unit]:
-    """``unit_for_role`` for many units, keyed by their ids: one query per kind of unit, not per unit.
+    """``unit_for_role`` for many units, keyed by their ids: one query per kind of unit, not per unit."""
+    return {pk: unit for pk, (unit, _) in candidates_for_role(role, units).items()}
 
-    Only the holders on the units' chains and in the chains' children of another kind are read,
-    so the cost does not grow with the number of peer units (a province's schools).
+
+def candidates_for_role(role: str, units: list[Unit]) -> dict[int, tuple[Unit, list | None]]:
+    """For each unit (by id): the unit whose holders of ``role`` act (``unit_for_role``), and those holders.
+
+    One query per kind of unit, not per unit: only the holders on the units' chains and in the
+    chains' children of another kind are read, so the cost does not grow with the number of peer
+    units (a province's schools). The holders come with that query (None: no role, not read).
     """
     if not role:
-        return {unit.pk: unit for unit in units}
+        return {unit.pk: (unit, None) for unit in units}
     chains = {unit.pk: unit.ancestors_and_self() for unit in units}
     found: dict[int, Unit | int] = {}
+    people: dict[int, dict[int, AbstractBaseUser]] = {}
     for kind in {unit.kind for unit in units}:
         of_kind = [unit for unit in units if unit.kind == kind]
         levels = {level.pk for unit in of_kind for level in chains[unit.pk]}
-        holders = list(Membership.objects.filter(role=role).filter(
+        memberships = Membership.objects.filter(role=role).filter(
             models.Q(unit__in=levels) | (models.Q(unit__parent__in=levels) & ~models.Q(unit__kind=kind))
-        ).values_list("unit_id", "unit__parent_id", "unit__kind").distinct())
+        ).select_related("user", "unit")
+        holders = set()
+        for membership in memberships:
+            holders.add((membership.unit_id, membership.unit.parent_id, membership.unit.kind))
+            people.setdefault(membership.unit_id, {})[membership.user_id] = membership.user
         for unit in of_kind:
-            found[unit.pk] = _nearest_holder(unit, chains[unit.pk], holders)
+            found[unit.pk] = _nearest_holder(unit, chains[unit.pk], list(holders))
     missing = Unit.objects.in_bulk({pick for pick in found.values() if isinstance(pick, int)})
-    return {pk: missing[pick] if isinstance(pick, int) else pick for pk, pick in found.items()}
+    picked = {pk: missing[pick] if isinstance(pick, int) else pick for pk, pick in found.items()}
+    return {pk: (unit, list(people.get(unit.pk, {}).values())) for pk, unit in picked.items()}
 
 
 def _nearest_holder(unit: Unit, chain: list[Unit], holders: list[tuple[int, int | None, str]]) -> Unit | int:
@@ -91,6 +103,11 @@ def is_office(user: AbstractBaseUser) -> bool:
         cached = Membership.objects.filter(user=user, unit__kind=UnitKind.OFFICE).exists()
         user._duban_is_office = cached
     return cached
+
+
+def remember_office(user: AbstractBaseUser, in_office: bool) -> None:
+    """Keep what a query that also read the user's office membership found, as ``is_office`` would."""
+    user._duban_is_office = in_office
 
 
 def office_or_holds(user: AbstractBaseUser, *, unit_id: int | None, role: str) -> bool:

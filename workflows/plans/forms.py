@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from workflows.processes.models import HumanTask
 
-from .models import QuarterlyReport, WorkItem
-from .services.schools import work_items_of
+from .models import QuarterlyReport, ReportingCycle, WorkItem
+from .services.schools import work_items_of, work_items_of_cycle
 
 _TYPES = {"integer": {"type": "integer", "minimum": 0}, "number": {"type": "number", "minimum": 0},
           "percent": {"type": "number", "minimum": 0, "maximum": 100}, "boolean": {"type": "boolean"}}
@@ -46,9 +46,15 @@ def quarterly_report_schema(items: list[WorkItem], title: str) -> dict:
 
 def form_for_task(task: HumanTask) -> dict | None:
     """Form provider: the fill-in step of a quarterly report gets its plan's form."""
-    report_id = (task.instance.refs or {}).get("quarterly_report")
+    refs = task.instance.refs or {}
+    report_id = refs.get("quarterly_report")
     if not report_id or task.bpmn_id != "fill_report":
         return None
+    school = task.instance.unit
+    if refs.get("cycle") and refs.get("quarter") and school is not None:  # as quarter opening names them
+        items = work_items_of_cycle(refs["cycle"], school)  # one query: the instance has the rest
+        year = items[0].year if items else ReportingCycle.objects.values_list("year", flat=True).get(pk=refs["cycle"])
+        return quarterly_report_schema(items, f"{year}年第{numbered(refs['quarter'])}季度 {school.name}")
     report = QuarterlyReport.objects.select_related("quarter__cycle__plan", "school").get(pk=report_id)
     plan = report.quarter.cycle.plan
     title = f"{report.quarter.cycle.year}年第{numbered(report.quarter.quarter)}季度 {report.school.name}"

@@ -15,6 +15,8 @@ from contextvars import ContextVar
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max, QuerySet
 
+from workflows.compiled import CompiledQuery
+
 from .models import AuditAction, AuditChainHead, AuditEvent, ProcessInstance
 
 
@@ -69,8 +71,15 @@ def _append_chained(events: list[AuditEvent], heads: dict[int | None, str]) -> N
     AuditEvent.objects.bulk_create(events)
 
 
+# Read on every step: compiled once.
+_INSTANCE_HEAD = CompiledQuery(
+    lambda instance_id: _chain(instance_id).order_by("-id").values_list("hash", flat=True)[:1], slots=(int,))
+
+
 def _head(instance_id: int | None) -> str:
     """The hash of the chain's last event ("" for an empty chain)."""
+    if instance_id is not None:
+        return next(iter(_INSTANCE_HEAD(instance_id)), "")
     return _chain(instance_id).order_by("-id").values_list("hash", flat=True).first() or ""
 
 

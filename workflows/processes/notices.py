@@ -32,11 +32,14 @@ def holders_by_unit_role(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], l
     return found
 
 
-def new_instances_tasks_opened(tasks: list[HumanTask]) -> None:
-    """``tasks_opened`` for the first tasks of instances started in this transaction (none returned)."""
+def new_instances_tasks_opened(tasks: list[HumanTask], known: dict[tuple[int, str], list]) -> None:
+    """``tasks_opened`` for the first tasks of instances started in this transaction (none returned).
+
+    ``known``: holders already read, by (unit id, role).
+    """
     pairs = {(t.candidate_unit_id, t.candidate_role) for t in tasks
-             if not t.assignee_id and t.candidate_unit_id is not None and t.candidate_role}
-    found = holders_by_unit_role(pairs) if pairs else {}
+             if not t.assignee_id and t.candidate_unit_id is not None and t.candidate_role} - known.keys()
+    found = {**known, **(holders_by_unit_role(pairs) if pairs else {})}
     notices = []
     for task in tasks:
         if task.assignee_id:
@@ -50,21 +53,29 @@ def new_instances_tasks_opened(tasks: list[HumanTask]) -> None:
     notify_many(notices)
 
 
-def tasks_opened(tasks: list[HumanTask], done_before: set[str]) -> None:
+def tasks_opened(tasks: list[HumanTask], done_before: set[str], known: dict[tuple[int, str], list]) -> None:
     """Tell the assignee (or the candidates) of each new task; a task opened again was returned.
 
-    ``done_before``: the bpmn ids of the instance's completed tasks (a new one among them was returned).
+    ``done_before``: the bpmn ids of the instance's completed tasks (a new one among them was returned);
+    ``known``: holders already read, by (unit id, role).
     """
     for task in tasks:
         again = task.bpmn_id in done_before
-        people = [task.assignee] if task.assignee_id else holders(task.candidate_unit_id, task.candidate_role)
+        if task.assignee_id:
+            people = [task.assignee]
+        else:
+            people = known.get((task.candidate_unit_id, task.candidate_role))
+            if people is None:
+                people = holders(task.candidate_unit_id, task.candidate_role)
         kind = NotificationKind.RETURNED if again else NotificationKind.TASK
         title = f"{'退回修改' if again else '新待办'}：{task.name}"
         notify(users=people, kind=kind, title=title, link=f"/tasks/{task.pk}/")
 
 
-def escalation_raised(escalation: Escalation) -> None:
+def escalation_raised(escalation: Escalation, people: list | None = None) -> None:
+    """Tell the holders of the target role in the target unit (``people``, if already read)."""
     subject = escalation.human_task.name if escalation.human_task else escalation.name
     title = f"{escalation.get_level_display()}：{subject}"
-    notify(users=holders(escalation.target_unit_id, escalation.target_role), kind=NotificationKind.ESCALATION,
-           title=title, link=f"/escalations/{escalation.pk}/")
+    if people is None:
+        people = holders(escalation.target_unit_id, escalation.target_role)
+    notify(users=people, kind=NotificationKind.ESCALATION, title=title, link=f"/escalations/{escalation.pk}/")

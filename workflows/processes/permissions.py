@@ -4,13 +4,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Value
 
-from workflows.org.models import Membership
-from workflows.org.roles import is_office, office_or_holds
+from workflows.org.models import Membership, UnitKind
+from workflows.org.roles import is_office, office_or_holds, remember_office
 
 from .models import HumanTask
 
-__all__ = ["can_act_on", "can_see", "is_office", "register_visibility"]
+__all__ = ["annotate_actor_scope", "can_act_on", "can_see", "is_office", "register_visibility", "with_actor_scope"]
 
 VisibilityHook = Callable[[AbstractBaseUser, HumanTask], bool]
 _hooks: list[VisibilityHook] = []
@@ -22,6 +23,26 @@ def register_visibility(hook: VisibilityHook) -> None:
         _hooks.append(hook)
 
 
+def with_actor_scope(tasks: QuerySet[HumanTask], user: AbstractBaseUser) -> QuerySet[HumanTask]:
+    """The tasks, each also saying whether ``user`` is in the office and holds its candidate role and unit.
+
+    ``can_act_on`` then answers from the row, without a query of its own.
+    """
+    if not user.is_authenticated or user.is_superuser:
+        return tasks
+    return annotate_actor_scope(tasks, user.pk)
+
+
+def annotate_actor_scope(tasks: QuerySet[HumanTask], user_id: int) -> QuerySet[HumanTask]:
+    """``with_actor_scope`` for an authenticated user who is not a superuser, by id."""
+    mine = Membership.objects.filter(user_id=user_id)
+    return tasks.annotate(
+        scope_user_id=Value(user_id, output_field=IntegerField()),
+        actor_in_office=Exists(mine.filter(unit__kind=UnitKind.OFFICE)),
+        actor_holds=Exists(mine.filter(unit_id=OuterRef("candidate_unit_id"), role=OuterRef("candidate_role"))),
+    )
+
+
 def can_act_on(user: AbstractBaseUser, task: HumanTask) -> bool:
     """The assignee, a holder of the candidate role in the candidate unit, or the office."""
     if not user.is_authenticated:
@@ -30,6 +51,10 @@ def can_act_on(user: AbstractBaseUser, task: HumanTask) -> bool:
         return True
     if task.candidate_unit_id is None and not task.candidate_role:
         return is_office(user)
+    if getattr(task, "scope_user_id", None) == user.pk and task.candidate_unit_id is not None \
+            and task.candidate_role:  # read with the task for this user (``with_actor_scope``)
+        remember_office(user, task.actor_in_office)
+        return task.actor_in_office or task.actor_holds
     return office_or_holds(user, unit_id=task.candidate_unit_id, role=task.candidate_role)
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from workflows.engine import Snapshot
 from workflows.org.models import Unit
-from workflows.org.roles import role_for_lane, unit_for_role, units_for_role
+from workflows.org.roles import candidates_for_role, role_for_lane, unit_for_role
 
 from . import notices
 from .audit import audit_record, audit_record_new_chains
@@ -37,10 +37,11 @@ _TERMINAL = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
 
 
 def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: AbstractBaseUser | None,
-                   completed_guid: str | None = None) -> dict[str, HumanTask]:
+                   completed_guid: str | None = None, task_rows: list[HumanTask] | None = None) -> None:
     """Store the snapshot's state and bring every projection row in line with it.
 
-    Returns the task rows the step read or wrote (open, completed, cancelled now), as they stand, by task id.
+    ``task_rows``: the instance's open and completed task rows, if the caller read them under the
+    instance's lock already (they are updated in place).
     """
     now = timezone.now()
     finishing = snapshot.status in _TERMINAL and instance.status not in _TERMINAL
@@ -53,7 +54,7 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
     if snapshot.status in _TERMINAL and instance.ended_at is None:
         instance.ended_at = now
     instance.save(update_fields=["state", "status", "next_timer_at", "revision", "ended_at", "updated_at"])
-    task_rows = _sync_tasks(instance, snapshot, actor, completed_guid, now)
+    task_rows = _sync_tasks(instance, snapshot, actor, completed_guid, now, task_rows)
     _raise_escalations(instance, snapshot, now, task_rows)
     _close_escalations(instance, snapshot.completed_ids | ({completed_guid} if completed_guid else set()), now)
     if snapshot.incident is not None or may_have_incident:
@@ -68,7 +69,6 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
         events = [{"kind": e.kind, "name": e.name, "payload": e.payload, "correlations": e.correlations}
                   for e in snapshot.thrown]
         transaction.on_commit(lambda: _route_later(instance.pk, events))
-    return task_rows
 
 
 def is_plain_start(snapshot: Snapshot) -> bool:
@@ -87,7 +87,7 @@ def snapshots_apply_new(pairs: list[tuple[ProcessInstance, Snapshot]], actor: Ab
         raise ValueError("snapshots_apply_new takes plain first steps only")
     now = timezone.now()
     rows, events = [], []
-    units = _candidate_units(pairs)
+    candidates = _candidates([(instance, [t.info.lane for t in snapshot.ready_tasks]) for instance, snapshot in pairs])
     for instance, snapshot in pairs:
         events.append(AuditEvent(action=AuditAction.STARTED, actor=_actor(actor), instance_id=instance.pk,
                                  definition_id=instance.definition_id, at=now, detail={
@@ -95,29 +95,41 @@ def snapshots_apply_new(pairs: list[tuple[ProcessInstance, Snapshot]], actor: Ab
                                      "business_key": instance.business_key}))
         for ready in snapshot.ready_tasks:
             role = role_for_lane(ready.info.lane)
-            row = _new_row(instance, ready, now, units.get((instance.pk, role)) or candidate_unit(instance, role))
+            row = _new_row(instance, ready, now, candidates[instance.pk, role][0])
             rows.append(row)
             events.append(AuditEvent(action=AuditAction.TASK_CREATED, instance_id=instance.pk, at=now,
                                      definition_id=instance.definition_id, task_guid=str(row.task_guid),
                                      detail={"bpmn_id": row.bpmn_id, "name": row.name}))
     HumanTask.objects.bulk_create(rows)
-    notices.new_instances_tasks_opened(rows)
+    notices.new_instances_tasks_opened(rows, _known_holders(candidates))
     audit_record_new_chains(events)
 
 
-def _candidate_units(pairs: list[tuple[ProcessInstance, Snapshot]]) -> dict[tuple[int, str], Unit]:
-    """``candidate_unit`` of every new task, resolved per role for all instances at once."""
-    wanted: dict[str, list[ProcessInstance]] = {}
-    for instance, snapshot in pairs:
-        for ready in snapshot.ready_tasks:
-            role = role_for_lane(ready.info.lane)
-            if instance.unit is not None and not ((instance.refs or {}).get("lane_units") or {}).get(role):
-                wanted.setdefault(role, []).append(instance)
-    found = {}
-    for role, instances in wanted.items():
-        by_unit = units_for_role(role, list({i.unit.pk: i.unit for i in instances}.values()))
-        found.update({(i.pk, role): by_unit[i.unit.pk] for i in instances})
+# (instance id, role) -> (the candidate unit, its holders of the role; None where they were not read)
+Candidates = dict[tuple[int, str], tuple[Unit | None, list | None]]
+
+
+def _candidates(wanted: list[tuple[ProcessInstance, list[str]]]) -> Candidates:
+    """The candidate unit (``candidate_unit``) of each instance's lanes' roles, with the holders of
+    the role there: one query per role for all instances at once (per kind of unit)."""
+    found: Candidates = {}
+    resolve: dict[str, dict[int, ProcessInstance]] = {}
+    for instance, lanes in wanted:
+        for role in {role_for_lane(lane) for lane in lanes}:
+            if instance.unit is None or ((instance.refs or {}).get("lane_units") or {}).get(role):
+                found[instance.pk, role] = (candidate_unit(instance, role), None)
+            else:
+                resolve.setdefault(role, {})[instance.pk] = instance
+    for role, instances in resolve.items():
+        by_unit = candidates_for_role(role, list({i.unit.pk: i.unit for i in instances.values()}.values()))
+        found.update({(pk, role): by_unit[i.unit.pk] for pk, i in instances.items()})
     return found
+
+
+def _known_holders(candidates: Candidates) -> dict[tuple[int, str], list]:
+    """The holders that came with the candidate units: (unit id, role) -> people."""
+    return {(unit.pk, role): people for (_, role), (unit, people) in candidates.items()
+            if unit is not None and people is not None and role}
 
 
 def _actor(actor: AbstractBaseUser | None):
@@ -130,10 +142,11 @@ def _route_later(source_id: int, events: list[dict]) -> None:
     route_thrown_events.delay(source_id, json.loads(json.dumps(events, default=str)))
 
 
-def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> dict[str, HumanTask]:
+def _sync_tasks(instance, snapshot, actor, completed_guid, now, rows=None) -> dict[str, HumanTask]:
     """Bring the task rows in line; returns the rows read or written, as they now stand, by task id."""
     ready = {t.task_id: t for t in snapshot.ready_tasks}
-    rows = list(instance.human_tasks.filter(state__in=(HumanTaskState.READY, HumanTaskState.COMPLETED)))
+    if rows is None:
+        rows = list(instance.human_tasks.filter(state__in=(HumanTaskState.READY, HumanTaskState.COMPLETED)))
     open_rows = {str(row.task_guid): row for row in rows if row.state == HumanTaskState.READY}
     done_before = {row.bpmn_id for row in rows if row.state == HumanTaskState.COMPLETED}
     for guid, row in open_rows.items():
@@ -146,20 +159,22 @@ def _sync_tasks(instance, snapshot, actor, completed_guid, now) -> dict[str, Hum
         row.save(update_fields=["state", "completed_at", "completed_by"])
         if not done:
             audit_record(action=AuditAction.TASK_CANCELLED, actor=None, instance=instance, task_guid=guid)
-    new = [_new_row(instance, t, now) for guid, t in ready.items() if guid not in open_rows]
+    opened = [t for guid, t in ready.items() if guid not in open_rows]
+    candidates = _candidates([(instance, [t.info.lane for t in opened])]) if opened else {}
+    new = [_new_row(instance, t, now, candidates[instance.pk, role_for_lane(t.info.lane)][0]) for t in opened]
     HumanTask.objects.bulk_create(new)
     done_before |= {row.bpmn_id for row in open_rows.values() if row.state == HumanTaskState.COMPLETED}
-    notices.tasks_opened(new, done_before)
+    notices.tasks_opened(new, done_before, _known_holders(candidates))
     for row in new:
         audit_record(action=AuditAction.TASK_CREATED, instance=instance, task_guid=str(row.task_guid),
                      detail={"bpmn_id": row.bpmn_id, "name": row.name})
     return {str(row.task_guid): row for row in [*rows, *new]}
 
 
-def _new_row(instance: ProcessInstance, ready, now, unit: Unit | None = None) -> HumanTask:
+def _new_row(instance: ProcessInstance, ready, now, unit: Unit | None) -> HumanTask:
+    """The row of a task the step opened; ``unit``: its candidate unit (``candidate_unit``)."""
     info = ready.info
     role = role_for_lane(info.lane)
-    unit = unit or candidate_unit(instance, role)
     # A task naming its person gets them; a lane-less task in an instance without a unit goes to
     # whoever started the instance.
     assignee = _user(ready.assignee) if ready.assignee else None
@@ -218,13 +233,14 @@ def _raise_escalations(instance, snapshot, now, task_rows: dict[str, HumanTask])
             task = task_rows.get(raised.attached_task_id) or instance.human_tasks.filter(
                 task_guid=raised.attached_task_id).first()
         role = role_for_lane(raised.lane)
+        unit, people = _candidates([(instance, [raised.lane])])[instance.pk, role]
         escalation = Escalation.objects.create(
             instance=instance, event_guid=uuid.UUID(raised.event_task_id), human_task=task, level=raised.level,
             code=raised.code, name=raised.name[:255],
             activity_guid=uuid.UUID(raised.activity_task_id) if raised.activity_task_id else None,
-            target_role=role, target_unit=candidate_unit(instance, role), raised_at=now,
+            target_role=role, target_unit=unit, raised_at=now,
             closed_at=now if instance.status in _TERMINAL else None)
-        notices.escalation_raised(escalation)
+        notices.escalation_raised(escalation, people if role else None)
         audit_record(action=AuditAction.ESCALATED, instance=instance, task_guid=str(task.task_guid) if task else "",
                      detail={"level": escalation.level, "code": escalation.code, "target_role": role})
 

@@ -52,3 +52,15 @@ def test_the_admin_shows_the_audit_trail_read_only(world, django_user_model):
     assert admin.post(f"/admin/processes/auditevent/{event.pk}/change/", {"action": "forged"}).status_code == 403
     assert admin.post(f"/admin/processes/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).action == event.action
+
+
+def test_unknown_inactive_and_malformed_tokens_answer_401(world, django_user_model):
+    from rest_framework.authtoken.models import Token
+
+    client = Client()
+    assert client.get("/api/tasks/", HTTP_AUTHORIZATION="Token " + "0" * 40).status_code == 401
+    assert client.get("/api/tasks/", HTTP_AUTHORIZATION="Token abc\x00def").status_code == 401
+    idle = django_user_model.objects.create_user("idle", password="pw", is_active=False)
+    key = Token.objects.create(user=idle).key
+    response = client.get("/api/tasks/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"

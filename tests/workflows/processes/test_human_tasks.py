@@ -11,6 +11,7 @@ from workflows.processes.selectors import inbox_for_user
 from workflows.processes.services.human_tasks import (
     human_task_claim,
     human_task_complete,
+    human_task_delegate,
     human_task_save_draft,
     human_task_unclaim,
 )
@@ -130,3 +131,19 @@ def test_lane_less_task_without_unit_goes_to_the_starter(django_user_model):
     assert list(inbox_for_user(user=starter)) == [task]
     with pytest.raises(NotFound):
         human_task_complete(task_id=task.pk, actor=other, data={})
+
+
+def test_delegating_asks_about_the_colleague_not_about_the_one_who_delegates(school_task, schools, person):
+    task, liaison_a, liaison_b = school_task
+    with pytest.raises(Invalid):  # liaison_a may act; liaison_b, of another school, may not take it
+        human_task_delegate(task_id=task.pk, actor=liaison_a, to_user=liaison_b)
+    colleague = person("li_a2", schools["A"], "liaison")
+    delegated = human_task_delegate(task_id=task.pk, actor=liaison_a, to_user=colleague)
+    assert delegated.assignee == colleague
+    assert list(inbox_for_user(user=colleague)) == [task]
+
+
+def test_the_office_acts_on_any_task_and_is_not_mistaken_for_a_holder(school_task, office_user):
+    task, liaison_a, _ = school_task
+    done = human_task_complete(task_id=task.pk, actor=office_user, data={"students": 2})
+    assert done.state == HumanTaskState.COMPLETED and done.completed_by == office_user

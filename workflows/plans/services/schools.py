@@ -1,8 +1,9 @@
 """Which schools carry which work items."""
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
+from workflows.compiled import CompiledQuery
 from workflows.org.models import Unit
 
 from ..models import Plan, WorkItem
@@ -13,8 +14,27 @@ def schools_of(plan: Plan) -> QuerySet[Unit]:
     return plan.schools.order_by("code")
 
 
+def carried_by(school: Unit | int) -> Q:
+    """Work items the school carries: an item names the school, or names none (carried by all).
+
+    Reads no school lists: one join, whatever the number of schools.
+    """
+    return Q(schools=school) | Q(schools__isnull=True)
+
+
 def work_items_of(plan: Plan, school: Unit) -> list[WorkItem]:
-    """The plan's work items this school carries (an item without a school list is carried by all)."""
-    # One query, reading no school lists: an item names the school, or names none.
-    carried = Q(schools=school) | Q(schools__isnull=True)
-    return list(plan.work_items.filter(carried).distinct().order_by("number"))
+    """The plan's work items this school carries, in one query."""
+    return list(plan.work_items.filter(carried_by(school)).distinct().order_by("number"))
+
+
+_OF_CYCLE = CompiledQuery(lambda cycle_id, school_id: (
+    WorkItem.objects.filter(plan__cycles=cycle_id).filter(carried_by(school_id))
+    .annotate(year=F("plan__cycles__year")).distinct().order_by("number")), slots=(int, int))
+
+
+def work_items_of_cycle(cycle_id: int, school: Unit) -> list[WorkItem]:
+    """The work items the school carries in the cycle's plan, each with the cycle's ``year``, in one query.
+
+    Asked on every submit of a school's report, so compiled once (``carried_by``, by the school's id).
+    """
+    return _OF_CYCLE(int(cycle_id), school.pk)

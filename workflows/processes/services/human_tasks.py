@@ -5,25 +5,47 @@ import json
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from workflows.compiled import CompiledQuery
 from workflows.engine import DataError, EngineError
 
 from ..audit import audit_batch, audit_record
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..forms import schema_for, validate_form
 from ..models import AuditAction, HumanTask, HumanTaskState
-from ..permissions import can_act_on, can_see, is_office
+from ..permissions import annotate_actor_scope, can_act_on, can_see, is_office
 from ..projection import snapshot_apply
 from ..runtime import process_for
 from .locking import instance_lock_for_task, require_active
 
 
+def _step_rows(instance_id: int, task_id: int):
+    """The task, and the instance's open and completed task rows."""
+    return HumanTask.objects.select_related("assignee", "candidate_unit").filter(instance_id=instance_id).filter(
+        Q(pk=task_id) | Q(state__in=(HumanTaskState.READY, HumanTaskState.COMPLETED)))
+
+
+_STEP_ROWS = CompiledQuery(_step_rows, slots=(int, int))
+_STEP_ROWS_SCOPED = CompiledQuery(lambda instance_id, task_id, user_id: annotate_actor_scope(
+    _step_rows(instance_id, task_id), user_id), slots=(int, int, int))
+
+
 def _locked_task(task_id: int, actor: AbstractBaseUser) -> HumanTask:
-    """Lock the task's instance, then load the task; check scope."""
+    """Lock the task's instance, then load the task; check scope.
+
+    One query reads the task, whether the actor may act on it, and the instance's other open and
+    completed task rows (``task.step_rows``), which a step brings in line with the engine.
+    """
     instance = instance_lock_for_task(task_id)
-    task = HumanTask.objects.select_related("assignee", "candidate_unit").get(pk=task_id)
+    if actor.is_authenticated and not actor.is_superuser:
+        rows = _STEP_ROWS_SCOPED(instance.pk, int(task_id), actor.pk)
+    else:
+        rows = _STEP_ROWS(instance.pk, int(task_id))
+    task = next(row for row in rows if row.pk == int(task_id))
     task.instance = instance
+    task.step_rows = rows
     task.actor_may_act = can_act_on(actor, task)  # asked once, for scope and for acting
     if not task.actor_may_act and not can_see(actor, task):
         raise NotFound(f"task {task_id} does not exist")
@@ -106,11 +128,9 @@ def human_task_complete(*, task_id: int, actor: AbstractBaseUser, data: dict) ->
     with audit_batch(task.instance):
         audit_record(action=AuditAction.TASK_COMPLETED, actor=actor, instance=task.instance,
                      task_guid=str(task.task_guid), detail={"bpmn_id": task.bpmn_id, "fields": sorted(data)[:50]})
-        rows = snapshot_apply(instance=task.instance, snapshot=snapshot, actor=actor,
-                              completed_guid=str(task.task_guid))
-    done = rows[str(task.task_guid)]  # the row as the step left it (completed)
-    task.state, task.completed_at, task.completed_by = done.state, done.completed_at, done.completed_by
-    return task
+        snapshot_apply(instance=task.instance, snapshot=snapshot, actor=actor,
+                       completed_guid=str(task.task_guid), task_rows=task.step_rows)
+    return task  # one of the step's rows: the step has marked it completed
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.db import connection
 from django.db.models import Subquery
 
 from workflows import logcontext
+from workflows.compiled import CompiledQuery
 
 from ..errors import Conflict, NotFound
 from ..models import HumanTask, InstanceStatus, ProcessInstance
@@ -22,10 +23,15 @@ def instance_lock(instance_id: int, *, skip_locked: bool = False) -> ProcessInst
     return instance
 
 
+_LOCK_FOR_TASK = CompiledQuery(
+    lambda task_id: _locking(False).filter(pk=Subquery(HumanTask.objects.filter(pk=task_id).values("instance_id"))),
+    slots=(int,))
+
+
 def instance_lock_for_task(task_id: int) -> ProcessInstance:
     """Lock and return the instance a human task belongs to, in one query (404 if no such task)."""
-    owner = HumanTask.objects.filter(pk=task_id).values("instance_id")
-    instance = _locking(False).filter(pk=Subquery(owner)).first()
+    found = _LOCK_FOR_TASK(int(task_id))
+    instance = found[0] if found else None
     if instance is None:
         raise NotFound(f"task {task_id} does not exist")
     logcontext.instance_id.set(str(instance.pk))

@@ -1,0 +1,75 @@
+"""Queries compiled once give what the ORM gives, with the values of each call."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Count
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+
+from workflows.compiled import CompiledQuery
+from workflows.org.models import Membership, Unit
+
+pytestmark = pytest.mark.django_db
+
+UNITS_UNDER = CompiledQuery(lambda parent_id: Unit.objects.select_related("parent").filter(parent_id=parent_id)
+                            .annotate(people=Count("memberships")).order_by("code"), slots=(int,))
+ROLES_OF = CompiledQuery(lambda username, unit_id: Membership.objects.filter(
+    user__username=username, unit_id=unit_id).values_list("role", flat=True), slots=(str, int))
+LOCKED = CompiledQuery(lambda pk: Unit.objects.select_for_update().filter(pk=pk), slots=(int,))
+
+
+def test_rows_related_objects_and_annotations_follow_the_values_of_each_call(bureau, schools, person):
+    person("li", schools["A"], "liaison")
+    other = Unit.objects.create(code="other", name="另一局", kind="bureau")
+    Unit.objects.create(code="C", name="学校C", kind="school", parent=other)
+    expected = list(Unit.objects.filter(parent=bureau).annotate(people=Count("memberships")).order_by("code"))
+
+    found = UNITS_UNDER(bureau.pk)
+
+    assert [(u.pk, u.name, u.people) for u in found] == [(u.pk, u.name, u.people) for u in expected]
+    assert [u.people for u in found] == [1, 0]
+    with CaptureQueriesContext(connection) as captured:
+        assert found[0].parent == bureau  # came with the row
+        assert [u.code for u in UNITS_UNDER(other.pk)] == ["C"]
+    assert len(captured) == 1
+
+
+def test_text_values_fill_their_slots(schools, person):
+    person("li", schools["A"], "liaison")
+    person("pr", schools["B"], "principal")
+    assert ROLES_OF("li", schools["A"].pk) == ["liaison"]
+    assert ROLES_OF("pr", schools["B"].pk) == ["principal"]
+    assert ROLES_OF("li", schools["B"].pk) == []
+    assert ROLES_OF("nobody' OR '1'='1", schools["A"].pk) == []  # a value, never SQL
+
+
+def test_values_of_the_wrong_kind_are_refused(schools):
+    with pytest.raises(TypeError):
+        ROLES_OF(schools["A"].pk, "li")
+    with pytest.raises(TypeError):
+        UNITS_UNDER(None)
+
+
+def _refused(query) -> bool:
+    try:
+        query()
+    except TransactionManagementError:
+        return True
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_lock_outside_a_transaction_is_refused_as_the_orm_refuses_it():
+    unit = Unit.objects.create(code="u", name="单位", kind="bureau")
+    with transaction.atomic():
+        assert LOCKED(unit.pk) == [unit]
+    orm = _refused(lambda: list(Unit.objects.select_for_update().filter(pk=unit.pk)))
+    assert _refused(lambda: LOCKED(unit.pk)) == orm
+    assert orm == connection.features.has_select_for_update  # PostgreSQL refuses; SQLite has no row locks
+
+
+def test_a_slot_that_does_not_reach_the_sql_is_a_programming_error(schools):
+    broken = CompiledQuery(lambda unit_id: Unit.objects.all(), slots=(int,))
+    with pytest.raises(ValueError, match="slots"):
+        broken(schools["A"].pk)
