@@ -191,7 +191,7 @@ def _step(workflow: BpmnWorkflow, dialect: str, body) -> Snapshot:
         body()
         _run_engine(workflow, completed, running)
         workflow.refresh_timers()
-        _run_engine(workflow, completed, running)
+        _run_engine(workflow, completed, running, settled=True)
     except SpiffWorkflowException as exc:
         incident = _incident(workflow, exc)
     except RecursionError:
@@ -213,13 +213,20 @@ def _failed(workflow: BpmnWorkflow, running: list, error: EngineError) -> Incide
     return _incident(workflow, exc)
 
 
-def _run_engine(workflow: BpmnWorkflow, completed: list, running: list) -> None:
+def _run_engine(workflow: BpmnWorkflow, completed: list, running: list, settled: bool = False) -> None:
     """Engine steps, plus two rules the engine lacks (see docs/decisions.md):
     service tasks without a connector complete as no-ops, and event subprocesses that never
     started end with their parent instead of keeping it open forever.
+
+    ``settled``: the workflow was run to a wait before (only timers were refreshed since), so if the
+    engine has nothing to run, neither rule can apply and the walks over the tasks are skipped.
     """
     for _ in range(1000):
+        before = len(running)
         workflow.do_engine_steps(will_complete_task=running.append, did_complete_task=completed.append)
+        if settled and len(running) == before:
+            return
+        settled = False
         idle = [t for t in workflow.get_tasks(state=TaskState.STARTED) if type(t.task_spec) is PlainServiceTask]
         for task in idle:
             task.complete()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 
 from workflows.notifications.models import NotificationKind
-from workflows.notifications.services import Notice, notify, notify_many
+from workflows.notifications.services import Notice, notify_many
 from workflows.org.models import Membership
 
 from .models import Escalation, HumanTask
@@ -53,29 +53,37 @@ def new_instances_tasks_opened(tasks: list[HumanTask], known: dict[tuple[int, st
     notify_many(notices)
 
 
-def tasks_opened(tasks: list[HumanTask], done_before: set[str], known: dict[tuple[int, str], list]) -> None:
+def tasks_opened(opened: list[tuple[HumanTask, set[str]]], known: dict[tuple[int, str], list]) -> None:
     """Tell the assignee (or the candidates) of each new task; a task opened again was returned.
 
-    ``done_before``: the bpmn ids of the instance's completed tasks (a new one among them was returned);
-    ``known``: holders already read, by (unit id, role).
+    ``opened``: each new task with the bpmn ids of its instance's completed tasks (a new one among
+    them was returned); ``known``: holders already read, by (unit id, role). One insert for all.
     """
-    for task in tasks:
+    found = []
+    for task, done_before in opened:
         again = task.bpmn_id in done_before
-        if task.assignee_id:
-            people = [task.assignee]
-        else:
-            people = known.get((task.candidate_unit_id, task.candidate_role))
-            if people is None:
-                people = holders(task.candidate_unit_id, task.candidate_role)
         kind = NotificationKind.RETURNED if again else NotificationKind.TASK
         title = f"{'退回修改' if again else '新待办'}：{task.name}"
-        notify(users=people, kind=kind, title=title, link=f"/tasks/{task.pk}/")
+        found.append(Notice(users=_people(task, known), kind=kind, title=title, link=f"/tasks/{task.pk}/"))
+    if found:
+        notify_many(found)
 
 
-def escalation_raised(escalation: Escalation, people: list | None = None) -> None:
-    """Tell the holders of the target role in the target unit (``people``, if already read)."""
-    subject = escalation.human_task.name if escalation.human_task else escalation.name
-    title = f"{escalation.get_level_display()}：{subject}"
-    if people is None:
-        people = holders(escalation.target_unit_id, escalation.target_role)
-    notify(users=people, kind=NotificationKind.ESCALATION, title=title, link=f"/escalations/{escalation.pk}/")
+def _people(task: HumanTask, known: dict[tuple[int, str], list]) -> list:
+    if task.assignee_id:
+        return [task.assignee]
+    people = known.get((task.candidate_unit_id, task.candidate_role))
+    return holders(task.candidate_unit_id, task.candidate_role) if people is None else people
+
+
+def escalations_raised(escalations: list[Escalation], known: dict[tuple[int, str], list]) -> None:
+    """Tell the holders of each escalation's target role in its target unit (``known``: already read)."""
+    found = []
+    for escalation in escalations:
+        subject = escalation.human_task.name if escalation.human_task else escalation.name
+        people = known.get((escalation.target_unit_id, escalation.target_role)) if escalation.target_role else None
+        if people is None:
+            people = holders(escalation.target_unit_id, escalation.target_role)
+        found.append(Notice(users=people, kind=NotificationKind.ESCALATION, link=f"/escalations/{escalation.pk}/",
+                            title=f"{escalation.get_level_display()}：{subject}"))
+    notify_many(found)

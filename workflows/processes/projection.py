@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from workflows.engine import Snapshot
@@ -36,6 +38,18 @@ from .signals import instance_finished
 _TERMINAL = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
 
 
+@dataclass
+class Step:
+    """One engine step of one instance whose row lock the transaction holds, to be written."""
+
+    instance: ProcessInstance
+    snapshot: Snapshot
+    actor: AbstractBaseUser | None = None
+    completed_guid: str | None = None  # the task the actor completed
+    task_rows: list[HumanTask] | None = None  # the open and completed rows, if already read under the lock
+    rows: dict[str, HumanTask] = field(default_factory=dict)  # the task rows as the step left them, by task id
+
+
 def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: AbstractBaseUser | None,
                    completed_guid: str | None = None, task_rows: list[HumanTask] | None = None) -> None:
     """Store the snapshot's state and bring every projection row in line with it.
@@ -43,32 +57,70 @@ def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: Abst
     ``task_rows``: the instance's open and completed task rows, if the caller read them under the
     instance's lock already (they are updated in place).
     """
+    snapshots_apply([Step(instance, snapshot, actor, completed_guid, task_rows)])
+
+
+def snapshots_apply(steps: list[Step]) -> None:
+    """``snapshot_apply`` for the steps of several locked instances (a chunk of timers) at once.
+
+    Each kind of row is read and written for all of them together, so a chunk costs about the
+    queries of one step; the rows are those the steps would write one by one.
+    """
     now = timezone.now()
-    finishing = snapshot.status in _TERMINAL and instance.status not in _TERMINAL
-    # Only an instance in error (or suspended, or ending) can have an open incident to resolve.
-    may_have_incident = instance.status not in (InstanceStatus.RUNNING, InstanceStatus.WAITING)
-    instance.state = snapshot.state
-    instance.status = snapshot.status
-    instance.next_timer_at = snapshot.next_timer_at
-    instance.revision += 1
-    if snapshot.status in _TERMINAL and instance.ended_at is None:
-        instance.ended_at = now
-    instance.save(update_fields=["state", "status", "next_timer_at", "revision", "ended_at", "updated_at"])
-    task_rows = _sync_tasks(instance, snapshot, actor, completed_guid, now, task_rows)
-    _raise_escalations(instance, snapshot, now, task_rows)
-    _close_escalations(instance, snapshot.completed_ids | ({completed_guid} if completed_guid else set()), now)
-    if snapshot.incident is not None or may_have_incident:
-        _sync_incident(instance, snapshot, now)
-    if process_for(instance.definition).catches_messages_or_signals:  # else it never has subscriptions
-        _sync_subscriptions(instance, snapshot)
-    if snapshot.status == InstanceStatus.COMPLETED:
-        audit_record(action=AuditAction.COMPLETED, actor=actor, instance=instance)
-    if finishing:
-        instance_finished.send(sender=ProcessInstance, instance=instance, status=snapshot.status)
-    if snapshot.thrown:
-        events = [{"kind": e.kind, "name": e.name, "payload": e.payload, "correlations": e.correlations}
-                  for e in snapshot.thrown]
-        transaction.on_commit(lambda: _route_later(instance.pk, events))
+    for step in steps:
+        instance, snapshot = step.instance, step.snapshot
+        step.finishing = snapshot.status in _TERMINAL and instance.status not in _TERMINAL
+        # Only an instance in error (or suspended, or ending) can have an open incident to resolve.
+        step.may_have_incident = instance.status not in (InstanceStatus.RUNNING, InstanceStatus.WAITING)
+        instance.state = snapshot.state
+        instance.status = snapshot.status
+        instance.next_timer_at = snapshot.next_timer_at
+        instance.revision += 1
+        if snapshot.status in _TERMINAL and instance.ended_at is None:
+            instance.ended_at = now
+    _save_instances([step.instance for step in steps], now)
+    _sync_tasks(steps, now)
+    _raise_escalations(steps, now)
+    _close_escalations(steps, now)
+    for step in steps:
+        instance, snapshot = step.instance, step.snapshot
+        if snapshot.incident is not None or step.may_have_incident:
+            _sync_incident(instance, snapshot, now)
+        if process_for(instance.definition).catches_messages_or_signals:  # else it never has subscriptions
+            _sync_subscriptions(instance, snapshot)
+        if snapshot.status == InstanceStatus.COMPLETED:
+            audit_record(action=AuditAction.COMPLETED, actor=step.actor, instance=instance)
+        if step.finishing:
+            instance_finished.send(sender=ProcessInstance, instance=instance, status=snapshot.status)
+        if snapshot.thrown:
+            events = [{"kind": e.kind, "name": e.name, "payload": e.payload, "correlations": e.correlations}
+                      for e in snapshot.thrown]
+            transaction.on_commit(lambda source=instance.pk, events=events: _route_later(source, events))
+
+
+_SAVED = ("state", "status", "next_timer_at", "revision", "ended_at", "updated_at")
+
+
+def _save_instances(instances: list[ProcessInstance], now) -> None:
+    """Write the instances' rows: one UPDATE statement with each row's values (no per-row ORM work)."""
+    if len(instances) == 1:
+        instances[0].save(update_fields=list(_SAVED))
+        return
+    connection = connections[ProcessInstance.objects.db]
+    fields = [ProcessInstance._meta.get_field(name) for name in _SAVED]
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(ProcessInstance._meta.db_table)} SET "
+           + ", ".join(f"{quote(f.column)} = %s" for f in fields) + f" WHERE {quote('id')} = %s")
+    for instance in instances:
+        instance.updated_at = now  # as auto_now would
+    params = [[f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields] + [i.pk] for i in instances]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the statements go in one round trip
+            from psycopg2.extras import execute_batch
+
+            execute_batch(cursor.cursor, sql, params, page_size=len(params))
+        else:
+            cursor.executemany(sql, params)
 
 
 def is_plain_start(snapshot: Snapshot) -> bool:
@@ -142,33 +194,53 @@ def _route_later(source_id: int, events: list[dict]) -> None:
     route_thrown_events.delay(source_id, json.loads(json.dumps(events, default=str)))
 
 
-def _sync_tasks(instance, snapshot, actor, completed_guid, now, rows=None) -> dict[str, HumanTask]:
-    """Bring the task rows in line; returns the rows read or written, as they now stand, by task id."""
-    ready = {t.task_id: t for t in snapshot.ready_tasks}
-    if rows is None:
-        rows = list(instance.human_tasks.filter(state__in=(HumanTaskState.READY, HumanTaskState.COMPLETED)))
-    open_rows = {str(row.task_guid): row for row in rows if row.state == HumanTaskState.READY}
+def _sync_tasks(steps: list[Step], now) -> None:
+    """Bring the task rows in line; each step's ``rows``: the rows read or written, as they now stand."""
+    unread = [step.instance.pk for step in steps if step.task_rows is None]
+    read: dict[int, list[HumanTask]] = {pk: [] for pk in unread}
+    if unread:
+        for row in HumanTask.objects.filter(instance_id__in=unread,
+                                            state__in=(HumanTaskState.READY, HumanTaskState.COMPLETED)):
+            read[row.instance_id].append(row)
+    opened: list[tuple[Step, list]] = []
+    for step in steps:
+        rows = step.task_rows if step.task_rows is not None else read[step.instance.pk]
+        step.rows = {str(row.task_guid): row for row in rows}
+        open_before = {str(row.task_guid) for row in rows if row.state == HumanTaskState.READY}
+        step.done_before = _close_rows(step, rows, now)
+        opened.append((step, [t for t in step.snapshot.ready_tasks if t.task_id not in open_before]))
+    wanted = [(step.instance, [t.info.lane for t in tasks]) for step, tasks in opened if tasks]
+    candidates = _candidates(wanted) if wanted else {}
+    new = [(step, _new_row(step.instance, t, now, candidates[step.instance.pk, role_for_lane(t.info.lane)][0]))
+           for step, tasks in opened for t in tasks]
+    HumanTask.objects.bulk_create([row for _, row in new])
+    notices.tasks_opened([(row, step.done_before) for step, row in new], _known_holders(candidates))
+    for step, row in new:
+        step.rows[str(row.task_guid)] = row
+        audit_record(action=AuditAction.TASK_CREATED, instance=step.instance, task_guid=str(row.task_guid),
+                     detail={"bpmn_id": row.bpmn_id, "name": row.name})
+
+
+def _close_rows(step: Step, rows: list[HumanTask], now) -> set[str]:
+    """Mark the open rows the step left (completed by the actor, or cancelled); the bpmn ids of the
+    instance's completed tasks (a task opened again among them was returned)."""
+    ready = {t.task_id for t in step.snapshot.ready_tasks}
     done_before = {row.bpmn_id for row in rows if row.state == HumanTaskState.COMPLETED}
-    for guid, row in open_rows.items():
-        if guid in ready:
+    for row in rows:
+        guid = str(row.task_guid)
+        if row.state != HumanTaskState.READY or guid in ready:
             continue
-        done = guid == completed_guid
+        done = guid == step.completed_guid
+        actor = step.actor
         row.state = HumanTaskState.COMPLETED if done else HumanTaskState.CANCELLED
         row.completed_at = now
         row.completed_by = actor if done and actor is not None and actor.is_authenticated else None
         row.save(update_fields=["state", "completed_at", "completed_by"])
-        if not done:
-            audit_record(action=AuditAction.TASK_CANCELLED, actor=None, instance=instance, task_guid=guid)
-    opened = [t for guid, t in ready.items() if guid not in open_rows]
-    candidates = _candidates([(instance, [t.info.lane for t in opened])]) if opened else {}
-    new = [_new_row(instance, t, now, candidates[instance.pk, role_for_lane(t.info.lane)][0]) for t in opened]
-    HumanTask.objects.bulk_create(new)
-    done_before |= {row.bpmn_id for row in open_rows.values() if row.state == HumanTaskState.COMPLETED}
-    notices.tasks_opened(new, done_before, _known_holders(candidates))
-    for row in new:
-        audit_record(action=AuditAction.TASK_CREATED, instance=instance, task_guid=str(row.task_guid),
-                     detail={"bpmn_id": row.bpmn_id, "name": row.name})
-    return {str(row.task_guid): row for row in [*rows, *new]}
+        if done:
+            done_before.add(row.bpmn_id)
+        else:
+            audit_record(action=AuditAction.TASK_CANCELLED, actor=None, instance=step.instance, task_guid=guid)
+    return done_before
 
 
 def _new_row(instance: ProcessInstance, ready, now, unit: Unit | None) -> HumanTask:
@@ -207,42 +279,70 @@ def _form_key(info) -> str:
     return f"inline:{info.bpmn_id}" if info.form_schema else ""
 
 
-def _close_escalations(instance, completed_guids: set[str], now) -> None:
+def _close_escalations(steps: list[Step], now) -> None:
     """An escalation closes when the activity it hangs on completes (a task or a whole subprocess),
     or when the instance ends; not when an interrupting timer cancels it (someone must still act)."""
-    open_escalations = Escalation.objects.filter(instance=instance, closed_at__isnull=True)
-    if instance.status in _TERMINAL:
-        open_escalations.update(closed_at=now)
-    elif completed_guids:
-        open_escalations.filter(activity_guid__in=[uuid.UUID(g) for g in completed_guids]).update(closed_at=now)
+    closing = Q()
+    for step in steps:
+        instance = step.instance
+        completed = step.snapshot.completed_ids | ({step.completed_guid} if step.completed_guid else set())
+        if instance.status in _TERMINAL:
+            closing |= Q(instance_id=instance.pk)
+        elif completed:
+            closing |= Q(instance_id=instance.pk, activity_guid__in=[uuid.UUID(g) for g in completed])
+    if closing:
+        Escalation.objects.filter(closing, closed_at__isnull=True).update(closed_at=now)
 
 
-def _raise_escalations(instance, snapshot, now, task_rows: dict[str, HumanTask]) -> None:
-    if not snapshot.escalations:
+def _raise_escalations(steps: list[Step], now) -> None:
+    raising = [step for step in steps if step.snapshot.escalations]
+    if not raising:
         return
-    # Under the instance's lock: what is not there yet can be created without a race.
-    known = {str(g) for g in Escalation.objects.filter(
-        instance=instance, event_guid__in=[uuid.UUID(r.event_task_id) for r in snapshot.escalations],
-    ).values_list("event_guid", flat=True)}
-    for raised in snapshot.escalations:
-        if raised.event_task_id in known:
-            continue
-        known.add(raised.event_task_id)
-        task = None
-        if raised.attached_task_id:
-            task = task_rows.get(raised.attached_task_id) or instance.human_tasks.filter(
-                task_guid=raised.attached_task_id).first()
+    # Under the instances' locks: what is not there yet can be created without a race.
+    known = set(Escalation.objects.filter(
+        instance_id__in=[step.instance.pk for step in raising],
+        event_guid__in=[uuid.UUID(r.event_task_id) for step in raising for r in step.snapshot.escalations],
+    ).values_list("instance_id", "event_guid"))
+    new: list[tuple[Step, object, HumanTask | None]] = []
+    for step in raising:
+        for raised in step.snapshot.escalations:
+            key = (step.instance.pk, uuid.UUID(raised.event_task_id))
+            if key in known:
+                continue
+            known.add(key)
+            task = None
+            if raised.attached_task_id:
+                task = step.rows.get(raised.attached_task_id) or step.instance.human_tasks.filter(
+                    task_guid=raised.attached_task_id).first()
+            new.append((step, raised, task))
+    if not new:
+        return
+    candidates = _candidates([(step.instance, [raised.lane]) for step, raised, _ in new])
+    escalations = []
+    for step, raised, task in new:
+        instance = step.instance
         role = role_for_lane(raised.lane)
-        unit, people = _candidates([(instance, [raised.lane])])[instance.pk, role]
-        escalation = Escalation.objects.create(
+        escalations.append(Escalation(
             instance=instance, event_guid=uuid.UUID(raised.event_task_id), human_task=task, level=raised.level,
             code=raised.code, name=raised.name[:255],
             activity_guid=uuid.UUID(raised.activity_task_id) if raised.activity_task_id else None,
-            target_role=role, target_unit=unit, raised_at=now,
-            closed_at=now if instance.status in _TERMINAL else None)
-        notices.escalation_raised(escalation, people if role else None)
-        audit_record(action=AuditAction.ESCALATED, instance=instance, task_guid=str(task.task_guid) if task else "",
-                     detail={"level": escalation.level, "code": escalation.code, "target_role": role})
+            target_role=role, target_unit=candidates[instance.pk, role][0], raised_at=now,
+            closed_at=now if instance.status in _TERMINAL else None))
+    _insert_with_ids(escalations)
+    notices.escalations_raised(escalations, _known_holders(candidates))
+    for (step, _, task), escalation in zip(new, escalations, strict=True):
+        audit_record(action=AuditAction.ESCALATED, instance=step.instance,
+                     task_guid=str(task.task_guid) if task else "",
+                     detail={"level": escalation.level, "code": escalation.code, "target_role": escalation.target_role})
+
+
+def _insert_with_ids(rows: list) -> None:
+    """Insert the rows in one statement where the database returns their ids, else one by one."""
+    if connections[Escalation.objects.db].features.can_return_rows_from_bulk_insert:
+        Escalation.objects.bulk_create(rows)
+    else:
+        for row in rows:
+            row.save(force_insert=True)
 
 
 def _sync_incident(instance, snapshot, now) -> None:

@@ -17,6 +17,7 @@ from tests.builders import (
     user_task,
 )
 from tests.workflows.processes.helpers import ready, start
+from workflows.notifications.models import Notification, NotificationKind
 from workflows.processes.audit import audit_verify
 from workflows.processes.heartbeat import seconds_since_sweep
 from workflows.processes.models import (
@@ -137,19 +138,19 @@ def test_a_sweep_fires_more_instances_than_one_chunk(office_user):
 
 def test_a_failing_instance_rolls_back_alone_and_fires_on_a_later_sweep(office_user, monkeypatch):
     first, broken, last = _deadline_instances(3, office_user)
-    apply = timers.snapshot_apply
+    apply = timers.snapshots_apply
 
-    def apply_then_fail(*, instance, snapshot, actor):
-        apply(instance=instance, snapshot=snapshot, actor=actor)
-        if instance.pk == broken.pk:
+    def apply_then_fail(steps):
+        apply(steps)
+        if any(step.instance.pk == broken.pk for step in steps):
             raise RuntimeError("projection failed")
-    monkeypatch.setattr(timers, "snapshot_apply", apply_then_fail)
+    monkeypatch.setattr(timers, "snapshots_apply", apply_then_fail)
     with _later(3):
         assert timer_sweep() == 2
         assert due_instance_ids() == [broken.pk]
         assert [t.bpmn_id for t in ready(broken)] == ["report"]
         assert not AuditEvent.objects.filter(action=AuditAction.TIMER_FIRED, instance_id=broken.pk).exists()
-        monkeypatch.setattr(timers, "snapshot_apply", apply)
+        monkeypatch.setattr(timers, "snapshots_apply", apply)
         assert timer_sweep() == 1
     assert all(_fired_once(i) for i in (first, broken, last))
 
@@ -167,9 +168,33 @@ def test_draining_stops_at_a_short_batch_when_an_instance_keeps_failing(office_u
     settings.DUBAN_SWEEP_BATCH = 2
     instances = _deadline_instances(4, office_user)
 
-    def always_fail(*, instance, snapshot, actor):
+    def always_fail(steps):
         raise RuntimeError("broken")
-    monkeypatch.setattr(timers, "snapshot_apply", always_fail)
+    monkeypatch.setattr(timers, "snapshots_apply", always_fail)
     with _later(3):
         assert timers.timer_sweep_until_done(seconds=60) == 0
     assert not any(_fired_once(i) for i in instances)
+
+
+def test_a_chunk_of_different_instances_gives_each_its_own_rows(office_user, schools, person):
+    """Fired together, each instance gets the escalation, notices and task rows it gets alone."""
+    principals = {code: person(f"pr_{code}", unit, "principal") for code, unit in schools.items()}
+    ladders = {code: start(LADDER, actor=office_user, unit=unit) for code, unit in schools.items()}
+    deadlines = _deadline_instances(2, office_user)
+    with _later(3):  # the ladders' reminders and the deadlines are due: one chunk fires all four
+        assert timer_sweep() == 4
+    for code, instance in ladders.items():
+        reminder = Escalation.objects.get(instance=instance)
+        assert (reminder.level, reminder.target_unit, reminder.closed_at) == (EscalationLevel.REMINDER,
+                                                                              schools[code], None)
+        assert reminder.human_task == ready(instance)[0]
+        notices = list(Notification.objects.filter(kind=NotificationKind.ESCALATION).filter(
+            link=f"/escalations/{reminder.pk}/").values_list("user__username", flat=True))
+        assert notices == [principals[code].username]
+    assert all(_fired_once(i) for i in deadlines)
+    assert Notification.objects.filter(kind=NotificationKind.ESCALATION).count() == 2
+    assert audit_verify() == []
+    with _later(3):
+        human_task_complete(task_id=ready(ladders["A"])[0].pk, actor=office_user, data={})
+    assert list(Escalation.objects.filter(closed_at__isnull=True).values_list("instance", flat=True)) == [
+        ladders["B"].pk]  # completing A's task closes A's escalation only

@@ -19,7 +19,7 @@ from workflows import logcontext
 
 from ..audit import audit_batch, audit_record
 from ..models import AuditAction, InstanceStatus, ProcessInstance
-from ..projection import snapshot_apply
+from ..projection import Step, snapshots_apply
 from ..runtime import process_for
 from .locking import instance_lock
 
@@ -79,7 +79,9 @@ def _fire_chunk(ids: list[int]) -> int:
         with transaction.atomic():
             instances = _lock_due(ids)
             with audit_batch(*instances):  # the chunk's audit events: one head read, one insert
-                return sum(_fire(instance) for instance in instances)
+                steps = [step for step in map(_step, instances) if step is not None]
+                snapshots_apply(steps)  # the chunk's rows, each kind written for all steps at once
+                return len(steps)
     except Exception as exc:  # one instance failed and the chunk rolled back: fire them one by one
         log.info("timer sweep: a chunk of %s instances rolled back (%s); firing them one by one", len(ids), exc)
         return sum(_fire_alone(instance_id) for instance_id in ids)
@@ -110,14 +112,22 @@ def _fire_alone(instance_id: int) -> bool:
 
 def _fire(instance: ProcessInstance) -> bool:
     """Fire the locked instance's due timers and apply the step; False if nothing is due any more."""
+    with audit_batch(instance):
+        step = _step(instance)
+        if step is None:
+            return False
+        snapshots_apply([step])
+    return True
+
+
+def _step(instance: ProcessInstance) -> Step | None:
+    """Fire the locked instance's due timers in the engine (and record it); None if nothing is due any more."""
     logcontext.instance_id.set(str(instance.pk))  # log lines of this step name the instance
     now = timezone.now()
     if instance.status not in _FIREABLE or instance.next_timer_at is None or instance.next_timer_at > now:
-        return False
+        return None
     due_at = instance.next_timer_at
     snapshot = process_for(instance.definition).fire_timers(instance.state)
-    with audit_batch(instance):
-        audit_record(action=AuditAction.TIMER_FIRED, instance=instance,
-                     detail={"due_at": due_at.isoformat(), "fired_at": now.isoformat()})
-        snapshot_apply(instance=instance, snapshot=snapshot, actor=None)
-    return True
+    audit_record(action=AuditAction.TIMER_FIRED, instance=instance,
+                 detail={"due_at": due_at.isoformat(), "fired_at": now.isoformat()})
+    return Step(instance, snapshot)
