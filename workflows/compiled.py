@@ -1,4 +1,5 @@
-"""ORM queries compiled to SQL once and run again with new values, for the few queries every step makes.
+"""ORM queries compiled to SQL once and run again with new values, for the few queries every step makes;
+and the UPDATE and INSERT statements of a step, built once per model and sent for many rows at once.
 
 Building a queryset and compiling it to SQL costs Django a millisecond or more for a query with
 joins, row locks or subqueries: more than PostgreSQL takes to plan and run it. A step of the
@@ -16,7 +17,7 @@ import threading
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.transaction import TransactionManagementError
 
 
@@ -82,3 +83,72 @@ def _as_sql(compiler, using: str) -> tuple[str, list]:
 
     with transaction.atomic(using=using):
         return compiler.as_sql()
+
+
+_UPDATES: dict[tuple, str] = {}
+
+
+def save_fields(objects: list[Model], fields: tuple[str, ...]) -> None:
+    """Write ``fields`` of existing rows, as ``save(update_fields=fields)`` would, without its per-row work.
+
+    One UPDATE statement, built once from the model's fields, runs with each object's values (all
+    in one round trip on PostgreSQL). ``auto_now`` fields among ``fields`` are set as ``save`` sets
+    them. Nothing listens to model signals here, and none are sent.
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    connection = connections[model.objects.db]
+    columns = [model._meta.get_field(name) for name in fields]
+    key = (model, fields, connection.alias)
+    sql = _UPDATES.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        sql = _UPDATES[key] = (f"UPDATE {quote(model._meta.db_table)} SET "
+                               + ", ".join(f"{quote(f.column)} = %s" for f in columns)
+                               + f" WHERE {quote(model._meta.pk.column)} = %s")
+    rows = [[f.get_db_prep_save(f.pre_save(obj, add=False), connection) for f in columns] + [obj.pk]
+            for obj in objects]
+    _run_many(connection, sql, rows)
+
+
+_INSERTS: dict[tuple, tuple] = {}
+
+
+def insert_rows(objects: list[Model]) -> None:
+    """Insert new rows whose ids nobody reads back (audit events): ``bulk_create`` without its per-call work.
+
+    One INSERT statement, built once from the model's fields, with each object's values (on
+    PostgreSQL one statement with a VALUES row per object). The objects' ids stay unset.
+    """
+    if not objects:
+        return
+    model = type(objects[0])
+    connection = connections[model.objects.db]
+    key = (model, connection.alias)
+    if key not in _INSERTS:
+        quote = connection.ops.quote_name
+        fields = [f for f in model._meta.local_concrete_fields if f is not model._meta.pk]
+        _INSERTS[key] = (fields, f"INSERT INTO {quote(model._meta.db_table)} ("
+                         + ", ".join(quote(f.column) for f in fields) + ") VALUES ("
+                         + ", ".join(["%s"] * len(fields)) + ")")
+    fields, sql = _INSERTS[key]
+    rows = [[f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in objects]
+    if connection.vendor != "postgresql" or len(rows) == 1:
+        _run_many(connection, sql, rows)
+        return
+    from psycopg2.extras import execute_values
+
+    with connection.cursor() as cursor:  # one statement with a VALUES row per object
+        execute_values(cursor.cursor, sql.rsplit(" VALUES ", 1)[0] + " VALUES %s", rows, page_size=1000)
+
+
+def _run_many(connection, sql: str, rows: list[list]) -> None:
+    """One statement with each row's values: in one round trip on PostgreSQL."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) > 1:
+            from psycopg2.extras import execute_batch
+
+            execute_batch(cursor.cursor, sql, rows, page_size=len(rows))
+        else:
+            cursor.executemany(sql, rows)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
+from workflows.compiled import CompiledQuery
+
 from .models import Membership, Role, Unit, UnitKind
 
 _LABELS = {
@@ -57,12 +59,9 @@ def candidates_for_role(role: str, units: list[Unit]) -> dict[int, tuple[Unit, l
     people: dict[int, dict[int, AbstractBaseUser]] = {}
     for kind in {unit.kind for unit in units}:
         of_kind = [unit for unit in units if unit.kind == kind]
-        levels = {level.pk for unit in of_kind for level in chains[unit.pk]}
-        memberships = Membership.objects.filter(role=role).filter(
-            models.Q(unit__in=levels) | (models.Q(unit__parent__in=levels) & ~models.Q(unit__kind=kind))
-        ).select_related("user", "unit")
+        levels = sorted({level.pk for unit in of_kind for level in chains[unit.pk]})
         holders = set()
-        for membership in memberships:
+        for membership in _holders_near(role, kind, levels):
             holders.add((membership.unit_id, membership.unit.parent_id, membership.unit.kind))
             people.setdefault(membership.unit_id, {})[membership.user_id] = membership.user
         for unit in of_kind:
@@ -70,6 +69,22 @@ def candidates_for_role(role: str, units: list[Unit]) -> dict[int, tuple[Unit, l
     missing = Unit.objects.in_bulk({pick for pick in found.values() if isinstance(pick, int)})
     picked = {pk: missing[pick] if isinstance(pick, int) else pick for pk, pick in found.items()}
     return {pk: (unit, list(people.get(unit.pk, {}).values())) for pk, unit in picked.items()}
+
+
+def _holders_on_levels(role: str, kind: str, *levels: int):
+    """Memberships in ``role`` at the levels, or at their children of another kind than ``kind``."""
+    return Membership.objects.filter(role=role).filter(
+        models.Q(unit__in=levels) | (models.Q(unit__parent__in=levels) & ~models.Q(unit__kind=kind))
+    ).select_related("user", "unit")
+
+
+# One unit's chain (a task's or an escalation's unit, on every step) is a few levels: compiled per length.
+_ON_CHAIN = {length: CompiledQuery(_holders_on_levels, slots=(str, str) + (int,) * length) for length in range(1, 7)}
+
+
+def _holders_near(role: str, kind: str, levels: list[int]) -> list[Membership]:
+    compiled = _ON_CHAIN.get(len(levels))
+    return compiled(role, kind, *levels) if compiled else list(_holders_on_levels(role, kind, *levels))
 
 
 def _nearest_holder(unit: Unit, chain: list[Unit], holders: list[tuple[int, int | None, str]]) -> Unit | int:

@@ -15,6 +15,7 @@ from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from workflows.compiled import save_fields
 from workflows.engine import Snapshot
 from workflows.org.models import Unit
 from workflows.org.roles import candidates_for_role, role_for_lane, unit_for_role
@@ -36,6 +37,7 @@ from .runtime import process_for
 from .signals import instance_finished
 
 _TERMINAL = (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED)
+_SAVED = ("state", "status", "next_timer_at", "revision", "ended_at", "updated_at")
 
 
 @dataclass
@@ -47,6 +49,7 @@ class Step:
     actor: AbstractBaseUser | None = None
     completed_guid: str | None = None  # the task the actor completed
     task_rows: list[HumanTask] | None = None  # the open and completed rows, if already read under the lock
+    open_escalations: bool | None = None  # whether the instance had open escalations (None: not known)
     rows: dict[str, HumanTask] = field(default_factory=dict)  # the task rows as the step left them, by task id
 
 
@@ -78,7 +81,7 @@ def snapshots_apply(steps: list[Step]) -> None:
         instance.revision += 1
         if snapshot.status in _TERMINAL and instance.ended_at is None:
             instance.ended_at = now
-    _save_instances([step.instance for step in steps], now)
+    save_fields([step.instance for step in steps], _SAVED)  # a chunk's rows in one round trip
     _sync_tasks(steps, now)
     _raise_escalations(steps, now)
     _close_escalations(steps, now)
@@ -96,31 +99,6 @@ def snapshots_apply(steps: list[Step]) -> None:
             events = [{"kind": e.kind, "name": e.name, "payload": e.payload, "correlations": e.correlations}
                       for e in snapshot.thrown]
             transaction.on_commit(lambda source=instance.pk, events=events: _route_later(source, events))
-
-
-_SAVED = ("state", "status", "next_timer_at", "revision", "ended_at", "updated_at")
-
-
-def _save_instances(instances: list[ProcessInstance], now) -> None:
-    """Write the instances' rows: one UPDATE statement with each row's values (no per-row ORM work)."""
-    if len(instances) == 1:
-        instances[0].save(update_fields=list(_SAVED))
-        return
-    connection = connections[ProcessInstance.objects.db]
-    fields = [ProcessInstance._meta.get_field(name) for name in _SAVED]
-    quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(ProcessInstance._meta.db_table)} SET "
-           + ", ".join(f"{quote(f.column)} = %s" for f in fields) + f" WHERE {quote('id')} = %s")
-    for instance in instances:
-        instance.updated_at = now  # as auto_now would
-    params = [[f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields] + [i.pk] for i in instances]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # the statements go in one round trip
-            from psycopg2.extras import execute_batch
-
-            execute_batch(cursor.cursor, sql, params, page_size=len(params))
-        else:
-            cursor.executemany(sql, params)
 
 
 def is_plain_start(snapshot: Snapshot) -> bool:
@@ -203,12 +181,14 @@ def _sync_tasks(steps: list[Step], now) -> None:
                                             state__in=(HumanTaskState.READY, HumanTaskState.COMPLETED)):
             read[row.instance_id].append(row)
     opened: list[tuple[Step, list]] = []
+    closed: list[HumanTask] = []
     for step in steps:
         rows = step.task_rows if step.task_rows is not None else read[step.instance.pk]
         step.rows = {str(row.task_guid): row for row in rows}
         open_before = {str(row.task_guid) for row in rows if row.state == HumanTaskState.READY}
-        step.done_before = _close_rows(step, rows, now)
+        step.done_before = _close_rows(step, rows, now, closed)
         opened.append((step, [t for t in step.snapshot.ready_tasks if t.task_id not in open_before]))
+    save_fields(closed, ("state", "completed_at", "completed_by"))
     wanted = [(step.instance, [t.info.lane for t in tasks]) for step, tasks in opened if tasks]
     candidates = _candidates(wanted) if wanted else {}
     new = [(step, _new_row(step.instance, t, now, candidates[step.instance.pk, role_for_lane(t.info.lane)][0]))
@@ -221,9 +201,9 @@ def _sync_tasks(steps: list[Step], now) -> None:
                      detail={"bpmn_id": row.bpmn_id, "name": row.name})
 
 
-def _close_rows(step: Step, rows: list[HumanTask], now) -> set[str]:
-    """Mark the open rows the step left (completed by the actor, or cancelled); the bpmn ids of the
-    instance's completed tasks (a task opened again among them was returned)."""
+def _close_rows(step: Step, rows: list[HumanTask], now, closed: list[HumanTask]) -> set[str]:
+    """Mark the open rows the step left (completed by the actor, or cancelled), adding them to ``closed``;
+    the bpmn ids of the instance's completed tasks (a task opened again among them was returned)."""
     ready = {t.task_id for t in step.snapshot.ready_tasks}
     done_before = {row.bpmn_id for row in rows if row.state == HumanTaskState.COMPLETED}
     for row in rows:
@@ -235,7 +215,7 @@ def _close_rows(step: Step, rows: list[HumanTask], now) -> set[str]:
         row.state = HumanTaskState.COMPLETED if done else HumanTaskState.CANCELLED
         row.completed_at = now
         row.completed_by = actor if done and actor is not None and actor.is_authenticated else None
-        row.save(update_fields=["state", "completed_at", "completed_by"])
+        closed.append(row)
         if done:
             done_before.add(row.bpmn_id)
         else:
@@ -284,6 +264,8 @@ def _close_escalations(steps: list[Step], now) -> None:
     or when the instance ends; not when an interrupting timer cancels it (someone must still act)."""
     closing = Q()
     for step in steps:
+        if step.open_escalations is False and not step.snapshot.escalations:
+            continue  # none was open under the lock and the step raised none: nothing to close
         instance = step.instance
         completed = step.snapshot.completed_ids | ({step.completed_guid} if step.completed_guid else set())
         if instance.status in _TERMINAL:

@@ -5,7 +5,7 @@ import json
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from workflows.compiled import CompiledQuery
@@ -14,17 +14,20 @@ from workflows.engine import DataError, EngineError
 from ..audit import audit_batch, audit_record
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..forms import schema_for, validate_form
-from ..models import AuditAction, HumanTask, HumanTaskState
+from ..models import AuditAction, Escalation, HumanTask, HumanTaskState
 from ..permissions import annotate_actor_scope, can_act_on, can_see, is_office
-from ..projection import snapshot_apply
+from ..projection import Step, snapshots_apply
 from ..runtime import process_for
 from .locking import instance_lock_for_task, require_active
 
 
 def _step_rows(instance_id: int, task_id: int):
-    """The task, and the instance's open and completed task rows."""
+    """The task, and the instance's open and completed task rows; each says whether the instance
+    has open escalations (read under the instance's lock, under which escalations change)."""
+    open_escalations = Escalation.objects.filter(instance_id=OuterRef("instance_id"), closed_at__isnull=True)
     return HumanTask.objects.select_related("assignee", "candidate_unit").filter(instance_id=instance_id).filter(
-        Q(pk=task_id) | Q(state__in=(HumanTaskState.READY, HumanTaskState.COMPLETED)))
+        Q(pk=task_id) | Q(state__in=(HumanTaskState.READY, HumanTaskState.COMPLETED))).annotate(
+        instance_has_open_escalations=Exists(open_escalations))
 
 
 _STEP_ROWS = CompiledQuery(_step_rows, slots=(int, int))
@@ -128,8 +131,8 @@ def human_task_complete(*, task_id: int, actor: AbstractBaseUser, data: dict) ->
     with audit_batch(task.instance):
         audit_record(action=AuditAction.TASK_COMPLETED, actor=actor, instance=task.instance,
                      task_guid=str(task.task_guid), detail={"bpmn_id": task.bpmn_id, "fields": sorted(data)[:50]})
-        snapshot_apply(instance=task.instance, snapshot=snapshot, actor=actor,
-                       completed_guid=str(task.task_guid), task_rows=task.step_rows)
+        snapshots_apply([Step(task.instance, snapshot, actor, str(task.task_guid), task_rows=task.step_rows,
+                              open_escalations=task.instance_has_open_escalations)])
     return task  # one of the step's rows: the step has marked it completed
 
 
