@@ -54,5 +54,15 @@ def _celery_eager():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_office_days():
+    """Each process keeps the office's calendar days for a minute; a test's rollback is not an edit."""
+    from workflows.plans.calendar import forget_office_days
+
+    forget_office_days()
+    yield
+    forget_office_days()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

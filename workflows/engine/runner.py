@@ -6,6 +6,7 @@ Every function takes the definition's spec and the instance's stored state and r
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -53,6 +54,7 @@ class Process:
         self.specs = serializer.parse_specs(spec, dialect)
         self.script_engine = ScriptEngine(time_limit)
         self.catches_messages_or_signals = _catches_messages_or_signals(self.specs)
+        self.rules = _rules_that_apply(self.specs)
 
     def _load(self, state: bytes) -> BpmnWorkflow:
         workflow = serializer.load_state(self.specs, state, self.dialect)
@@ -70,7 +72,7 @@ class Process:
         workflow = self._blank()
         workflow.script_engine = self.script_engine
         workflow.get_next_task(spec_name="Start").data.update(data or {})
-        return _step(workflow, self.dialect, lambda: None)
+        return _step(workflow, self.dialect, self.rules, lambda: None)
 
     def complete(self, state: bytes, task_id: str, data: dict | None = None) -> Snapshot:
         """Complete a READY human task with the submitted data and run on."""
@@ -81,12 +83,12 @@ class Process:
         def body():
             task.data.update(data or {})
             task.run()
-        return _step(workflow, self.dialect, body)
+        return _step(workflow, self.dialect, self.rules, body)
 
     def fire_timers(self, state: bytes) -> Snapshot:
         """Fire every timer that is due now and run on."""
         workflow = self._load(state)
-        return _step(workflow, self.dialect, workflow.refresh_timers)
+        return _step(workflow, self.dialect, self.rules, workflow.refresh_timers)
 
     def deliver(self, state: bytes, kind: str, name: str, payload: object = None,
                 correlations: dict | None = None) -> Snapshot:
@@ -104,7 +106,7 @@ class Process:
                 workflow.send_event(event)
             except WorkflowException as exc:
                 raise EngineError(f"the instance did not accept {kind} {name!r}: {exc}") from exc
-        return _step(workflow, self.dialect, body)
+        return _step(workflow, self.dialect, self.rules, body)
 
     def retry(self, state: bytes, data: dict | None = None) -> Snapshot:
         """Run the tasks that failed again, after patching their data."""
@@ -118,7 +120,7 @@ class Process:
             for task in failed:
                 task.data.update(data or {})
                 task.run()
-        return _step(workflow, self.dialect, body)
+        return _step(workflow, self.dialect, self.rules, body)
 
     def cancel(self, state: bytes) -> Snapshot:
         """Cancel every open task (terminate)."""
@@ -182,16 +184,16 @@ def _ready_human_task(workflow: BpmnWorkflow, task_id: str):
     return task
 
 
-def _step(workflow: BpmnWorkflow, dialect: str, body) -> Snapshot:
+def _step(workflow: BpmnWorkflow, dialect: str, rules: Rules, body) -> Snapshot:
     """Run ``body`` then the engine; a failure inside becomes an incident, not an exception."""
     completed: list = []
     running: list = []
     incident = None
     try:
         body()
-        _run_engine(workflow, completed, running)
+        _run_engine(workflow, completed, running, rules)
         workflow.refresh_timers()
-        _run_engine(workflow, completed, running, settled=True)
+        _run_engine(workflow, completed, running, rules, settled=True)
     except SpiffWorkflowException as exc:
         incident = _incident(workflow, exc)
     except RecursionError:
@@ -213,10 +215,24 @@ def _failed(workflow: BpmnWorkflow, running: list, error: EngineError) -> Incide
     return _incident(workflow, exc)
 
 
-def _run_engine(workflow: BpmnWorkflow, completed: list, running: list, settled: bool = False) -> None:
+class Rules(NamedTuple):
+    """Which of the rules the engine lacks can apply to a process (its specs have the elements)."""
+
+    idle_service_tasks: bool  # service tasks without a connector
+    event_subprocesses: bool  # (event) subprocesses that may never start
+
+
+def _rules_that_apply(specs) -> Rules:
+    task_specs = [spec for process in (specs[0], *specs[1].values()) for spec in process.task_specs.values()]
+    return Rules(idle_service_tasks=any(type(spec) is PlainServiceTask for spec in task_specs),
+                 event_subprocesses=any(isinstance(spec, SubWorkflowTask) for spec in task_specs))
+
+
+def _run_engine(workflow: BpmnWorkflow, completed: list, running: list, rules: Rules, settled: bool = False) -> None:
     """Engine steps, plus two rules the engine lacks (see docs/decisions.md):
     service tasks without a connector complete as no-ops, and event subprocesses that never
-    started end with their parent instead of keeping it open forever.
+    started end with their parent instead of keeping it open forever. A rule whose elements the
+    process does not have is not looked for (each look walks the task tree).
 
     ``settled``: the workflow was run to a wait before (only timers were refreshed since), so if the
     engine has nothing to run, neither rule can apply and the walks over the tasks are skipped.
@@ -227,11 +243,12 @@ def _run_engine(workflow: BpmnWorkflow, completed: list, running: list, settled:
         if settled and len(running) == before:
             return
         settled = False
-        idle = [t for t in workflow.get_tasks(state=TaskState.STARTED) if type(t.task_spec) is PlainServiceTask]
+        idle = [t for t in workflow.get_tasks(state=TaskState.STARTED) if type(t.task_spec) is PlainServiceTask] \
+            if rules.idle_service_tasks else []
         for task in idle:
             task.complete()
             completed.append(task)
-        if not idle and not _end_untriggered_event_subprocesses(workflow):
+        if not idle and not (rules.event_subprocesses and _end_untriggered_event_subprocesses(workflow)):
             return
 
 

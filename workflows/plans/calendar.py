@@ -7,6 +7,7 @@ it knows; else Monday to Friday, and ``calendar_source`` says so for that year.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -36,13 +37,34 @@ def calendar_source(year: int) -> str:
     return OFFICIAL if year in official_years() else WEEKDAYS
 
 
+# The office enters days a few times a year; every inbox page asks about them. Each process reads
+# them at most once a minute, and again at once after an edit it makes itself (receivers.py).
+OFFICE_DAYS_SECONDS = 60
+_office_days: tuple[float, dict[dt.date, bool]] | None = None
+
+
+def office_days() -> dict[dt.date, bool]:
+    """The days the office entered (working or not), as read at most ``OFFICE_DAYS_SECONDS`` ago."""
+    global _office_days
+    read = _office_days
+    if read is None or time.monotonic() - read[0] > OFFICE_DAYS_SECONDS:
+        read = _office_days = (time.monotonic(), dict(CalendarDay.objects.values_list("date", "is_workday")))
+    return read[1]
+
+
+def forget_office_days(**kwargs) -> None:
+    """Read the office's days again on next use (an edit in this process)."""
+    global _office_days
+    _office_days = None
+
+
 class WorkingCalendar:
-    """Answers 'is this a working day' for a range of dates with one query for the office's days."""
+    """Answers 'is this a working day' for a range of dates (the office's days: ``office_days``)."""
 
     def __init__(self) -> None:
         # The office's days first; every other day is memoised as it is first asked (a list of
         # tasks asks about the same few weeks over and over).
-        self._days: dict[dt.date, bool] = dict(CalendarDay.objects.values_list("date", "is_workday"))
+        self._days: dict[dt.date, bool] = dict(office_days())
         self._between: dict[tuple[dt.date, dt.date], int] = {}  # many tasks share a due date
 
     def is_workday(self, day: dt.date) -> bool:

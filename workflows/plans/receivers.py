@@ -1,7 +1,9 @@
-"""React to process events: a school's report completed, a school task finished."""
+"""React to process events: a school's report completed, a school task finished; and to the
+office editing its calendar days."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from workflows.processes.forms import register_form_provider
@@ -10,11 +12,15 @@ from workflows.processes.permissions import register_visibility
 from workflows.processes.runtime import process_for
 from workflows.processes.signals import instance_finished
 
+from .calendar import forget_office_days
 from .forms import form_for_task
+from .models import CalendarDay
 from .scope import task_in_scope
 
 register_form_provider(form_for_task)
 register_visibility(task_in_scope)
+post_save.connect(forget_office_days, sender=CalendarDay, dispatch_uid="calendar-day-saved")
+post_delete.connect(forget_office_days, sender=CalendarDay, dispatch_uid="calendar-day-deleted")
 
 
 @receiver(instance_finished, sender=ProcessInstance)

@@ -50,7 +50,11 @@ class Step:
     completed_guid: str | None = None  # the task the actor completed
     task_rows: list[HumanTask] | None = None  # the open and completed rows, if already read under the lock
     open_escalations: bool | None = None  # whether the instance had open escalations (None: not known)
-    rows: dict[str, HumanTask] = field(default_factory=dict)  # the task rows as the step left them, by task id
+    # Worked out while writing:
+    rows: dict[str, HumanTask] = field(default_factory=dict, init=False)  # task rows as the step left them
+    done_before: set[str] = field(default_factory=set, init=False)  # bpmn ids of the completed tasks
+    finishing: bool = field(default=False, init=False)  # the step ends the instance
+    may_have_incident: bool = field(default=False, init=False)  # an open incident may need resolving
 
 
 def snapshot_apply(*, instance: ProcessInstance, snapshot: Snapshot, actor: AbstractBaseUser | None,

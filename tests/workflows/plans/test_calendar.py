@@ -37,3 +37,21 @@ def test_days_the_office_enters_take_precedence():
     assert calendar_source(2031) == OFFICE
     assert not calendar.is_workday(D(2031, 1, 1))
     assert calendar.is_workday(D(2031, 1, 4))
+
+
+def test_an_edit_of_the_office_days_counts_at_once_and_other_processes_within_a_minute():
+    from workflows.plans import calendar as calendar_module
+
+    assert WorkingCalendar().is_workday(D(2031, 1, 6))  # a Monday
+    day = CalendarDay.objects.create(date=D(2031, 1, 6), is_workday=False, note="校庆")
+    assert not WorkingCalendar().is_workday(D(2031, 1, 6))  # saved here: read again at once
+    CalendarDay.objects.filter(pk=day.pk).update(is_workday=True)  # as another process's edit looks from here
+    assert not WorkingCalendar().is_workday(D(2031, 1, 6))
+    calendar_module._office_days = (calendar_module._office_days[0] - calendar_module.OFFICE_DAYS_SECONDS - 1,
+                                    calendar_module._office_days[1])  # a minute later
+    assert WorkingCalendar().is_workday(D(2031, 1, 6))
+    day.is_workday = False
+    day.save()
+    assert not WorkingCalendar().is_workday(D(2031, 1, 6))
+    day.delete()  # deleted here: read again at once
+    assert WorkingCalendar().is_workday(D(2031, 1, 6))

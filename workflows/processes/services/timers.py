@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 _FIREABLE = (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR)
 # Instances fired in one transaction: one lock query and one commit serve them all, while a
 # chunk's rows stay locked for only a fraction of a second.
-CHUNK = 20
+CHUNK = 50
 
 
 def due_instance_ids(*, limit: int | None = None) -> list[int]:
