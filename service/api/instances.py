@@ -1,12 +1,12 @@
 """Process instances: start, list and filter, detail with tasks and history, lifecycle actions."""
 from __future__ import annotations
 
-from django.db.models import Prefetch, prefetch_related_objects
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflows.compiled import CompiledQuery
 from workflows.org.models import Unit
 from workflows.plans.scope import audit_visible, instances_visible
 from workflows.processes.models import HumanTask, InstanceStatus, ProcessInstance
@@ -48,8 +48,16 @@ class IncidentOut(serializers.Serializer):
     raised_at = serializers.DateTimeField()
 
 
+# Every detail (and every start's answer) reads these: compiled once.
+_TASKS_OF = CompiledQuery(lambda instance_id: HumanTask.objects.filter(instance_id=instance_id).select_related(
+    "candidate_unit", "assignee").order_by("id"), slots=(int,))
+_STAMP = serializers.DateTimeField()
+# Only an instance in error, or suspended from it, has an incident not yet resolved.
+_MAY_HAVE_INCIDENTS = (InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
+
+
 class InstanceDetail(InstanceOut):
-    tasks = TaskOut(many=True, source="human_tasks.all")
+    tasks = serializers.SerializerMethodField()
     incidents = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
     data = serializers.SerializerMethodField()
@@ -57,12 +65,24 @@ class InstanceDetail(InstanceOut):
     class Meta(InstanceOut.Meta):
         fields = [*InstanceOut.Meta.fields, "tasks", "incidents", "history", "data"]
 
+    @extend_schema_field(TaskOut(many=True))
+    def get_tasks(self, obj) -> list[dict]:
+        rows = _TASKS_OF(obj.pk)
+        for row in rows:
+            row.instance = obj  # what TaskOut shows of the instance is at hand
+        return TaskOut(rows, many=True).data
+
     def get_incidents(self, obj) -> list[dict]:
+        if obj.status not in _MAY_HAVE_INCIDENTS:
+            return []
         return IncidentOut(obj.incidents.filter(resolved_at__isnull=True), many=True).data
 
+    @extend_schema_field(HistoryOut(many=True))
     def get_history(self, obj) -> list[dict]:
         rows = audit_visible(self.context["request"].user).filter(instance_id=obj.pk).select_related("actor")
-        return HistoryOut(rows.order_by("at", "id"), many=True).data
+        return [{"at": _STAMP.to_representation(event.at), "action": event.action,  # as HistoryOut, written out
+                 "actor": event.actor.username if event.actor else None, "task_guid": event.task_guid,
+                 "detail": event.detail} for event in rows.order_by("at", "id")]
 
     def get_data(self, obj) -> dict:
         return serializers.JSONField().to_representation(process_for(obj.definition).data(bytes(obj.state)))
@@ -88,12 +108,6 @@ class TerminateIn(serializers.Serializer):
 def _visible(request):
     return instances_visible(request.user).select_related("definition", "unit")
 
-
-def _with_tasks(instance: ProcessInstance) -> ProcessInstance:
-    """The instance with its task rows and what TaskOut shows of them, read in one query."""
-    rows = HumanTask.objects.select_related("candidate_unit", "assignee").order_by("id")
-    prefetch_related_objects([instance], Prefetch("human_tasks", queryset=rows))
-    return instance
 
 
 class InstanceList(APIView):
@@ -123,14 +137,14 @@ class InstanceList(APIView):
         instance = svc.instance_start(definition=definition_for_start(key=v["key"], version=v.get("version")),
                                       actor=request.user, data=v["data"], business_key=v["business_key"],
                                       unit=v.get("unit"))
-        return Response(InstanceDetail(_with_tasks(instance), context={"request": request}).data, status=201)
+        return Response(InstanceDetail(instance, context={"request": request}).data, status=201)
 
 
 class InstanceView(APIView):
     @extend_schema(responses={200: InstanceDetail, **errors(404)})
     def get(self, request, pk: int):
         instance = get_in_scope(_visible(request), pk, "process instance")
-        return Response(InstanceDetail(_with_tasks(instance), context={"request": request}).data)
+        return Response(InstanceDetail(instance, context={"request": request}).data)
 
 
 def _action(name: str, request_serializer=None):

@@ -92,3 +92,19 @@ def test_task_data_round_trips_exactly(office_user):
     instance.refresh_from_db()
     stored = process_for(instance.definition).data(bytes(instance.state))
     assert stored == {**data, "extra": 1}
+
+
+def test_the_instance_page_shows_an_open_incident_while_in_error_or_suspended(office_user, client):
+    client.force_login(office_user)
+    instance = start(FAILING, actor=office_user)
+    human_task_complete(task_id=ready(instance)[0].pk, actor=office_user, data={"total": 10, "count": 0})
+    detail = client.get(f"/api/instances/{instance.pk}/").json()
+    assert detail["status"] == "error" and [i["bpmn_id"] for i in detail["incidents"]] == ["divide"]
+    instance_suspend(instance_id=instance.pk, actor=office_user)
+    assert [i["bpmn_id"] for i in client.get(f"/api/instances/{instance.pk}/").json()["incidents"]] == ["divide"]
+    instance_resume(instance_id=instance.pk, actor=office_user)
+    instance_retry(instance_id=instance.pk, actor=office_user, data={"count": 4})
+    detail = client.get(f"/api/instances/{instance.pk}/").json()
+    assert detail["status"] == "running" and detail["incidents"] == []
+    assert [(t["bpmn_id"], t["state"]) for t in detail["tasks"]] == [("enter", "completed"), ("check", "ready")]
+    assert [h["action"] for h in detail["history"]][-1] == "task.created"

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from workflows.compiled import CompiledQuery
 from workflows.engine import BpmnValidationError, CompiledProcess, ValidationIssue, compile_package
 
 from ..audit import audit_record
@@ -136,13 +137,18 @@ def _store(files, sha, processes, forms, warnings, actor) -> DeployResult:
     return DeployResult(definitions=definitions, created=True, warnings=warnings)
 
 
+# Every start asks for the active version of a key: compiled once.
+_ACTIVE = CompiledQuery(lambda key: ProcessDefinition.objects.filter(key=key).order_by(
+    F("activated_at").desc(nulls_last=True), "-version")[:1], slots=(str,))
+
+
 def definition_for_start(*, key: str, version: int | None = None) -> ProcessDefinition:
     """The given version of ``key``, else the most recently activated (a new deploy activates itself)."""
-    definitions = ProcessDefinition.objects.filter(key=key)
     if version:
-        definition = definitions.filter(version=version).first()
+        definition = ProcessDefinition.objects.filter(key=key, version=version).first()
     else:
-        definition = definitions.order_by(F("activated_at").desc(nulls_last=True), "-version").first()
+        found = _ACTIVE(key) if "\x00" not in key else []  # PostgreSQL refuses NUL in text: no such key
+        definition = found[0] if found else None
     if definition is None:
         raise NotFound(f"no process definition {key!r}" + (f" version {version}" if version else ""))
     return definition
