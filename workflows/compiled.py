@@ -15,8 +15,10 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model, QuerySet
 from django.db.transaction import TransactionManagementError
 
@@ -139,7 +141,7 @@ def insert_rows(objects: list[Model]) -> None:
         return
     from psycopg2.extras import execute_values
 
-    with connection.cursor() as cursor:  # one statement with a VALUES row per object
+    with connection.cursor() as cursor, _logged(cursor, sql, rows):  # one statement, a VALUES row per object
         execute_values(cursor.cursor, sql.rsplit(" VALUES ", 1)[0] + " VALUES %s", rows, page_size=1000)
 
 
@@ -149,6 +151,12 @@ def _run_many(connection, sql: str, rows: list[list]) -> None:
         if connection.vendor == "postgresql" and len(rows) > 1:
             from psycopg2.extras import execute_batch
 
-            execute_batch(cursor.cursor, sql, rows, page_size=len(rows))
+            with _logged(cursor, sql, rows):
+                execute_batch(cursor.cursor, sql, rows, page_size=len(rows))
         else:
             cursor.executemany(sql, rows)
+
+
+def _logged(cursor, sql: str, rows: list[list]):
+    """Log a statement run on the driver's own cursor as Django logs its own (DEBUG, captured queries)."""
+    return cursor.debug_sql(sql, rows, many=True) if isinstance(cursor, CursorDebugWrapper) else nullcontext()

@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from workflows.compiled import CompiledQuery
+from workflows.compiled import CompiledQuery, insert_rows, save_fields
 from workflows.org.models import Membership, Unit
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +73,23 @@ def test_a_slot_that_does_not_reach_the_sql_is_a_programming_error(schools):
     broken = CompiledQuery(lambda unit_id: Unit.objects.all(), slots=(int,))
     with pytest.raises(ValueError, match="slots"):
         broken(schools["A"].pk)
+
+
+def test_save_fields_writes_only_the_named_fields_of_each_row_and_shows_in_the_query_log(bureau, schools):
+    a, b = schools["A"], schools["B"]
+    a.name, b.name, a.code = "甲校", "乙校", "changed-but-not-saved"
+    with CaptureQueriesContext(connection) as captured:
+        save_fields([a, b], ("name",))
+    assert [u.name for u in Unit.objects.filter(pk__in=[a.pk, b.pk]).order_by("pk")] == ["甲校", "乙校"]
+    assert Unit.objects.get(pk=a.pk).code == "A"
+    assert any("UPDATE" in q["sql"] and "org_unit" in q["sql"] for q in captured.captured_queries)
+
+
+def test_insert_rows_inserts_every_object_and_shows_in_the_query_log(bureau, django_user_model):
+    people = [django_user_model.objects.create(username=f"p{i}") for i in range(3)]
+    rows = [Membership(user=person, unit=bureau, role="staff") for person in people]
+    with CaptureQueriesContext(connection) as captured:
+        insert_rows(rows)
+    assert sorted(Membership.objects.filter(unit=bureau).values_list("user__username", flat=True)) == [
+        "p0", "p1", "p2"]
+    assert any("INSERT" in q["sql"] and "org_membership" in q["sql"] for q in captured.captured_queries)
