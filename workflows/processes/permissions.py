@@ -11,7 +11,7 @@ from workflows.org.roles import is_office, office_or_holds, remember_office
 
 from .models import HumanTask
 
-__all__ = ["annotate_actor_scope", "can_act_on", "can_see", "is_office", "register_visibility", "with_actor_scope"]
+__all__ = ["annotate_actor_scope", "can_act_on", "can_see", "is_office", "register_visibility"]
 
 VisibilityHook = Callable[[AbstractBaseUser, HumanTask], bool]
 _hooks: list[VisibilityHook] = []
@@ -23,18 +23,9 @@ def register_visibility(hook: VisibilityHook) -> None:
         _hooks.append(hook)
 
 
-def with_actor_scope(tasks: QuerySet[HumanTask], user: AbstractBaseUser) -> QuerySet[HumanTask]:
-    """The tasks, each also saying whether ``user`` is in the office and holds its candidate role and unit.
-
-    ``can_act_on`` then answers from the row, without a query of its own.
-    """
-    if not user.is_authenticated or user.is_superuser:
-        return tasks
-    return annotate_actor_scope(tasks, user.pk)
-
-
 def annotate_actor_scope(tasks: QuerySet[HumanTask], user_id: int) -> QuerySet[HumanTask]:
-    """``with_actor_scope`` for an authenticated user who is not a superuser, by id."""
+    """The tasks, each also saying whether the user (authenticated, not a superuser) is in the office
+    and holds its candidate role in its candidate unit: ``can_act_on`` then answers from the row."""
     mine = Membership.objects.filter(user_id=user_id)
     return tasks.annotate(
         scope_user_id=Value(user_id, output_field=IntegerField()),
@@ -52,7 +43,7 @@ def can_act_on(user: AbstractBaseUser, task: HumanTask) -> bool:
     if task.candidate_unit_id is None and not task.candidate_role:
         return is_office(user)
     if getattr(task, "scope_user_id", None) == user.pk and task.candidate_unit_id is not None \
-            and task.candidate_role:  # read with the task for this user (``with_actor_scope``)
+            and task.candidate_role:  # read with the task for this user (``annotate_actor_scope``)
         remember_office(user, task.actor_in_office)
         return task.actor_in_office or task.actor_holds
     return office_or_holds(user, unit_id=task.candidate_unit_id, role=task.candidate_role)
