@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
+from workflows.compiled import CompiledQuery
 from workflows.org.models import Membership
 from workflows.org.roles import is_office
 
@@ -13,8 +14,13 @@ from .models import Escalation, HumanTask, HumanTaskState
 LIST_DEFERRED = ("instance__state", "instance__definition__spec", "instance__definition__forms_json")
 
 
+# Every inbox page reads the person's memberships first: compiled once.
+_MEMBERSHIPS = CompiledQuery(lambda user_id: Membership.objects.filter(user_id=user_id).values_list("unit_id", "role"),
+                             slots=(int,))
+
+
 def _candidate_filter(user: AbstractBaseUser) -> Q:
-    memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+    memberships = _MEMBERSHIPS(user.pk)
     candidate = Q(pk__in=[])
     for unit_id, role in memberships:
         candidate |= Q(candidate_unit_id=unit_id, candidate_role__in=[role, ""])
