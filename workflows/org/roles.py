@@ -60,12 +60,12 @@ def candidates_for_role(role: str, units: list[Unit]) -> dict[int, tuple[Unit, l
     for kind in {unit.kind for unit in units}:
         of_kind = [unit for unit in units if unit.kind == kind]
         levels = sorted({level.pk for unit in of_kind for level in chains[unit.pk]})
-        holders = set()
-        for membership in _holders_near(role, kind, levels):
-            holders.add((membership.unit_id, membership.unit.parent_id, membership.unit.kind))
+        memberships = _holders_near(role, kind, levels)
+        holders = list({(m.unit_id, m.unit.parent_id, m.unit.kind) for m in memberships})
+        for membership in memberships:
             people.setdefault(membership.unit_id, {})[membership.user_id] = membership.user
         for unit in of_kind:
-            found[unit.pk] = _nearest_holder(unit, chains[unit.pk], list(holders))
+            found[unit.pk] = _nearest_holder(unit, chains[unit.pk], holders)
     missing = Unit.objects.in_bulk({pick for pick in found.values() if isinstance(pick, int)})
     picked = {pk: missing[pick] if isinstance(pick, int) else pick for pk, pick in found.items()}
     return {pk: (unit, list(people.get(unit.pk, {}).values())) for pk, unit in picked.items()}
@@ -136,7 +136,7 @@ def office_or_holds(user: AbstractBaseUser, *, unit_id: int | None, role: str) -
         wanted &= models.Q(role=role)
     rows = Membership.objects.filter(user=user).filter(models.Q(unit__kind=UnitKind.OFFICE) | wanted)
     found = list(rows.values_list("unit__kind", "unit_id", "role"))
-    user._duban_is_office = any(kind == UnitKind.OFFICE for kind, _, _ in found)  # as is_office remembers it
+    remember_office(user, any(kind == UnitKind.OFFICE for kind, _, _ in found))
     return user._duban_is_office or any((unit_id is None or unit == unit_id) and (not role or held == role)
                                         for _, unit, held in found)
 

@@ -39,18 +39,7 @@ def new_instances_tasks_opened(tasks: list[HumanTask], known: dict[tuple[int, st
     """
     pairs = {(t.candidate_unit_id, t.candidate_role) for t in tasks
              if not t.assignee_id and t.candidate_unit_id is not None and t.candidate_role} - known.keys()
-    found = {**known, **(holders_by_unit_role(pairs) if pairs else {})}
-    notices = []
-    for task in tasks:
-        if task.assignee_id:
-            people = [task.assignee]
-        elif task.candidate_role:
-            people = found.get((task.candidate_unit_id, task.candidate_role), [])
-        else:
-            people = holders(task.candidate_unit_id, task.candidate_role)
-        notices.append(Notice(users=people, kind=NotificationKind.TASK, title=f"新待办：{task.name}",
-                              link=f"/tasks/{task.pk}/"))
-    notify_many(notices)
+    tasks_opened([(task, set()) for task in tasks], {**known, **(holders_by_unit_role(pairs) if pairs else {})})
 
 
 def tasks_opened(opened: list[tuple[HumanTask, set[str]]], known: dict[tuple[int, str], list]) -> None:

@@ -314,7 +314,7 @@ def _raise_escalations(steps: list[Step], now) -> None:
             activity_guid=uuid.UUID(raised.activity_task_id) if raised.activity_task_id else None,
             target_role=role, target_unit=candidates[instance.pk, role][0], raised_at=now,
             closed_at=now if instance.status in _TERMINAL else None))
-    _insert_with_ids(escalations)
+    _insert_escalations(escalations)
     notices.escalations_raised(escalations, _known_holders(candidates))
     for (step, _, task), escalation in zip(new, escalations, strict=True):
         audit_record(action=AuditAction.ESCALATED, instance=step.instance,
@@ -322,8 +322,8 @@ def _raise_escalations(steps: list[Step], now) -> None:
                      detail={"level": escalation.level, "code": escalation.code, "target_role": escalation.target_role})
 
 
-def _insert_with_ids(rows: list) -> None:
-    """Insert the rows in one statement where the database returns their ids, else one by one."""
+def _insert_escalations(rows: list[Escalation]) -> None:
+    """Insert in one statement where the database returns the ids (the notices link to them), else one by one."""
     if connections[Escalation.objects.db].features.can_return_rows_from_bulk_insert:
         Escalation.objects.bulk_create(rows)
     else:
