@@ -308,10 +308,13 @@ def _human_ready(workflow: BpmnWorkflow) -> list:
 
 
 def _snapshot(workflow: BpmnWorkflow, dialect: str, completed: list, incident: Incident | None) -> Snapshot:
+    # One walk over the task tree for both what waits for a person and what failed.
+    tasks = workflow.get_tasks(state=TaskState.READY | TaskState.ERROR)
     ready = [ReadyTask(task_id=str(t.id), info=(info := describe(t.task_spec)), due_at=_task_due(t, info),
-                       assignee=_task_assignee(t, info)) for t in _human_ready(workflow)]
+                       assignee=_task_assignee(t, info))
+             for t in tasks if t.state == TaskState.READY and t.task_spec.manual]
     waiting = _waiting_events(workflow)
-    if incident is None and workflow.get_tasks(state=TaskState.ERROR):
+    if incident is None and any(t.state == TaskState.ERROR for t in tasks):
         incident = _incident(workflow, EngineError("a task failed"))
     if incident:
         status = "error"

@@ -20,14 +20,15 @@ ACTIVE_STATUSES = (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatu
 
 
 class ProcessInstance(models.Model):
+    # Indexed by (definition, status) below; a second index on the key alone is one more write per step.
     definition = models.ForeignKey("processes.ProcessDefinition", on_delete=models.PROTECT,
-                                   related_name="instances")
+                                   related_name="instances", db_index=False)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    business_key = models.CharField(_("business key"), max_length=200, blank=True, db_index=True)
+    business_key = models.CharField(_("business key"), max_length=200, blank=True)
     unit = models.ForeignKey("org.Unit", verbose_name=_("unit"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="process_instances")
     refs = models.JSONField(_("business references"), default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=InstanceStatus.choices, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=InstanceStatus.choices)
     state = models.BinaryField(help_text="gzip JSON of the engine state, without the spec")
     next_timer_at = models.DateTimeField(_("next timer"), null=True, blank=True)
     revision = models.PositiveIntegerField(default=0, help_text="bumped by every engine step")
@@ -40,7 +41,12 @@ class ProcessInstance(models.Model):
     class Meta:
         verbose_name = _("process instance")
         verbose_name_plural = _("process instances")
+        # Every engine step updates the row and moves next_timer_at, so no update is HOT: each index here
+        # is written on every step. Plain indexes only (db_index=True on a CharField adds an unused
+        # varchar_pattern_ops copy on PostgreSQL).
         indexes = [
+            models.Index(fields=["status"], name="instance_status"),
+            models.Index(fields=["business_key"], name="instance_business_key"),
             models.Index(fields=["next_timer_at"], name="instance_due_timer",
                          condition=models.Q(next_timer_at__isnull=False)),
             models.Index(fields=["definition", "status"]),

@@ -16,7 +16,9 @@ class HumanTaskState(models.TextChoices):
 
 
 class HumanTask(models.Model):
-    instance = models.ForeignKey("processes.ProcessInstance", on_delete=models.CASCADE, related_name="human_tasks")
+    # Indexed through human_task_unique (instance, task_guid).
+    instance = models.ForeignKey("processes.ProcessInstance", on_delete=models.CASCADE, related_name="human_tasks",
+                                 db_index=False)
     task_guid = models.UUIDField()
     bpmn_id = models.CharField(max_length=255)
     name = models.CharField(_("name"), max_length=255)
@@ -62,17 +64,19 @@ class EscalationLevel(models.TextChoices):
 
 
 class Escalation(models.Model):
-    instance = models.ForeignKey("processes.ProcessInstance", on_delete=models.CASCADE, related_name="escalations")
+    # Indexed through escalation_once (instance, event_guid) and the (target_unit, level, closed_at) index.
+    instance = models.ForeignKey("processes.ProcessInstance", on_delete=models.CASCADE, related_name="escalations",
+                                 db_index=False)
     human_task = models.ForeignKey(HumanTask, null=True, blank=True, on_delete=models.CASCADE,
                                    related_name="escalations")
     event_guid = models.UUIDField()
     activity_guid = models.UUIDField(null=True, blank=True, help_text="the activity the boundary event hangs on")
-    level = models.CharField(_("level"), max_length=16, choices=EscalationLevel.choices, db_index=True)
+    level = models.CharField(_("level"), max_length=16, choices=EscalationLevel.choices)
     code = models.CharField(max_length=255, blank=True)
     name = models.CharField(max_length=255, blank=True)
     target_role = models.CharField(_("target role"), max_length=64, blank=True)
     target_unit = models.ForeignKey("org.Unit", verbose_name=_("target unit"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="escalations")
+                                    on_delete=models.PROTECT, related_name="escalations", db_index=False)
     raised_at = models.DateTimeField(_("raised"), default=timezone.now)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -83,7 +87,8 @@ class Escalation(models.Model):
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
         constraints = [models.UniqueConstraint(fields=["instance", "event_guid"], name="escalation_once")]
-        indexes = [models.Index(fields=["target_unit", "level", "closed_at"])]
+        indexes = [models.Index(fields=["target_unit", "level", "closed_at"]),
+                   models.Index(fields=["level"], name="escalation_level")]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} · {self.name or self.code}"
