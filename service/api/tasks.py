@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.plans.calendar import WorkingCalendar
-from workflows.plans.inbox import inbox_rows
+from workflows.plans.inbox import FirstPages, inbox_rows
 from workflows.plans.lights import light_for, workdays_left
 from workflows.plans.scope import tasks_visible
 from workflows.processes.errors import Invalid
@@ -86,6 +86,8 @@ def list_rows(rows):
             .only(*LIST_COLUMNS))
 
 
+FIRST_PAGES = FirstPages(list_rows)  # an unfiltered first page: compiled queries
+
 TABS, LIGHTS, ORDERINGS = ["mine", "unit", "all", "done"], ["green", "yellow", "red"], ["due_at", "-due_at",
                                                                                        "created_at", "-created_at"]
 FILTERS = [
@@ -113,7 +115,13 @@ class TaskList(APIView):
         """My inbox (paginated; a constant number of queries whatever the page size)."""
         query(request, **INBOX_QUERY)
         page = self.pagination_class()
-        rows = page.paginate_queryset(list_rows(inbox_rows(user=request.user, params=request.query_params)), request)
+        size = page.get_page_size(request)
+        page.first_rows = first = FIRST_PAGES(user=request.user, params=request.query_params, size=size)
+        if first is not None and len(first) < size:  # the whole inbox: no queryset, no count
+            rows = page.paginate_queryset(first, request)
+        else:
+            rows = page.paginate_queryset(list_rows(inbox_rows(user=request.user, params=request.query_params)),
+                                          request)
         return page.get_paginated_response(TaskOut(rows, many=True, context={"request": request}).data)
 
 

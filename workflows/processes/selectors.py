@@ -19,23 +19,34 @@ _MEMBERSHIPS = CompiledQuery(lambda user_id: Membership.objects.filter(user_id=u
                              slots=(int,))
 
 
-def _candidate_filter(user: AbstractBaseUser) -> Q:
-    memberships = _MEMBERSHIPS(user.pk)
+def memberships_of(user_id: int) -> list[tuple[int, str]]:
+    """The person's (unit id, role) pairs."""
+    return _MEMBERSHIPS(user_id)
+
+
+def _candidate_filter(memberships: list[tuple[int, str]], roles: list[str]) -> Q:
     candidate = Q(pk__in=[])
     for unit_id, role in memberships:
         candidate |= Q(candidate_unit_id=unit_id, candidate_role__in=[role, ""])
-    for role in {r for _, r in memberships}:
+    for role in roles:
         candidate |= Q(candidate_unit__isnull=True, candidate_role=role)
     return candidate
 
 
 def inbox_for_user(*, user: AbstractBaseUser, include_unit: bool = True) -> QuerySet[HumanTask]:
     """Ready tasks assigned to the user, plus (optionally) unclaimed ones their roles may take."""
-    ready = HumanTask.objects.filter(state=HumanTaskState.READY)
-    mine = Q(assignee=user)
+    memberships = memberships_of(user.pk) if include_unit else []
+    return inbox_of(user.pk, memberships, sorted({role for _, role in memberships}), include_unit=include_unit)
+
+
+def inbox_of(user_id: int, memberships: list[tuple[int, str]], roles: list[str], *,
+             include_unit: bool = True) -> QuerySet[HumanTask]:
+    """``inbox_for_user`` for a person's id, memberships and their distinct roles, as given."""
+    mine = Q(assignee_id=user_id)
     if include_unit:
-        mine |= Q(assignee__isnull=True) & _candidate_filter(user)
-    return (ready.filter(mine).select_related("instance__definition", "candidate_unit", "assignee")
+        mine |= Q(assignee__isnull=True) & _candidate_filter(memberships, roles)
+    return (HumanTask.objects.filter(state=HumanTaskState.READY).filter(mine)
+            .select_related("instance__definition", "candidate_unit", "assignee")
             .defer(*LIST_DEFERRED)
             .order_by("due_at", "id"))
 
