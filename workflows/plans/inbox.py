@@ -35,24 +35,9 @@ def inbox_rows(*, user: AbstractBaseUser, params: Mapping[str, str]) -> QuerySet
     """tab: mine / unit (unclaimed candidates) / all / done; filters by state, due, light, work item, cycle, unit."""
     tab = params.get("tab") or "all"
     if tab == "done":
-        rows = HumanTask.objects.filter(completed_by=user)
-    else:
-        memberships = memberships_of(user.pk) if tab != "mine" else []
-        rows = _tab_rows(tab, user.pk, memberships, sorted({role for _, role in memberships}))
-    for name, lookup in _LOOKUPS.items():
-        value = params.get(name)
-        if value:
-            # JSON references hold numbers: compare as numbers, not as the query string's text
-            rows = rows.filter(**{lookup: int(value) if name in _NUMERIC and value.isdigit() else value})
-    if params.get("light") in ("red", "yellow", "green"):
-        rows = rows.filter(light_filter(params["light"]))
-    ordering = params.get("ordering") if params.get("ordering") in ORDERINGS else "due_at"
-    return rows.select_related("instance__definition", "instance__unit", "candidate_unit", "assignee") \
-        .defer(*LIST_DEFERRED).order_by(ordering, "id")
-
-
-# What a first page without filters may carry: the compiled path below serves only these.
-_PLAIN_PARAMS = frozenset({"tab", "ordering", "page", "page_size"})
+        return _filtered(HumanTask.objects.filter(completed_by=user), params)
+    memberships = memberships_of(user.pk) if tab != "mine" else []
+    return _filtered(_tab_rows(tab, user.pk, memberships, sorted({role for _, role in memberships})), params)
 
 
 def _tab_rows(tab: str, user_id: int, memberships: list, roles: list) -> QuerySet[HumanTask]:
@@ -62,13 +47,34 @@ def _tab_rows(tab: str, user_id: int, memberships: list, roles: list) -> QuerySe
     return rows.filter(assignee__isnull=True) if tab == "unit" else rows
 
 
+def _filtered(rows: QuerySet[HumanTask], params: Mapping[str, str | int]) -> QuerySet[HumanTask]:
+    for name, lookup in _LOOKUPS.items():
+        value = params.get(name)
+        if value:
+            # JSON references hold numbers: compare as numbers, not as the query string's text
+            if name in _NUMERIC and isinstance(value, str) and value.isdigit():
+                value = int(value)
+            rows = rows.filter(**{lookup: value})
+    if params.get("light") in ("red", "yellow", "green"):
+        rows = rows.filter(light_filter(params["light"]))
+    ordering = params.get("ordering") if params.get("ordering") in ORDERINGS else "due_at"
+    return rows.select_related("instance__definition", "instance__unit", "candidate_unit", "assignee") \
+        .defer(*LIST_DEFERRED).order_by(ordering, "id")
+
+
+# What a first page the compiled path serves may carry; the filters it takes, with their slot types.
+_PLAIN_PARAMS = frozenset({"tab", "ordering", "page", "page_size"})
+_SLOTTED_FILTERS = {"state": str, "unit": int}
+
+
 class FirstPages:
-    """The first page of an inbox without filters (what nearly every request reads), by compiled queries.
+    """The first page of an inbox (what nearly every request reads), by compiled queries.
 
     The page is ``columns(inbox_rows(...))[:size]``, the rows the generic path gives, but its SQL is
-    built once per shape: the tab, the ordering, the page size, and how many memberships and distinct
-    roles the person has. Building and compiling the inbox query each time cost Django more than
-    PostgreSQL takes to run it. Filters, the done tab and later pages take the generic path.
+    built once per shape: the tab, the ordering, the page size, which of the state and unit filters
+    are set, and how many memberships and distinct roles the person has. Building and compiling the
+    inbox query each time cost Django more than PostgreSQL takes to run it. Other filters (their
+    values are dates, times or JSON), the done tab and later pages take the generic path.
     """
 
     def __init__(self, columns: Callable[[QuerySet], QuerySet]):
@@ -79,14 +85,16 @@ class FirstPages:
     def __call__(self, *, user: AbstractBaseUser, params: Mapping[str, str], size: int) -> list[HumanTask] | None:
         """The page's rows, or None where the generic path must answer."""
         tab = params.get("tab") or "all"
-        if not set(params) <= _PLAIN_PARAMS or params.get("page", "1") not in ("", "1") or tab not in TABS \
-                or tab == "done":
+        filters = sorted(name for name in _SLOTTED_FILTERS if params.get(name))
+        if not set(params) <= _PLAIN_PARAMS | set(_SLOTTED_FILTERS) or params.get("page", "1") not in ("", "1") \
+                or tab not in TABS or tab == "done" or (params.get("unit") and not params["unit"].isdigit()):
             return None
         ordering = params.get("ordering") if params.get("ordering") in ORDERINGS else "due_at"
         memberships = memberships_of(user.pk) if tab != "mine" else []
         roles = sorted({role for _, role in memberships})
-        query = self._query((tab, ordering, size, len(memberships), len(roles)))
-        return query(user.pk, *(value for membership in memberships for value in membership), *roles)
+        query = self._query((tab, ordering, size, tuple(filters), len(memberships), len(roles)))
+        return query(user.pk, *(value for membership in memberships for value in membership), *roles,
+                     *(_SLOTTED_FILTERS[name](params[name]) for name in filters))
 
     def _query(self, shape: tuple) -> CompiledQuery:
         if shape not in self._queries:
@@ -94,9 +102,13 @@ class FirstPages:
                 self._queries.setdefault(shape, self._compiled(*shape))
         return self._queries[shape]
 
-    def _compiled(self, tab: str, ordering: str, size: int, memberships: int, roles: int) -> CompiledQuery:
+    def _compiled(self, tab: str, ordering: str, size: int, filters: tuple[str, ...], memberships: int,
+                  roles: int) -> CompiledQuery:
         def build(user_id, *values):
             pairs = list(zip(values[:2 * memberships:2], values[1:2 * memberships:2], strict=True))
-            rows = _tab_rows(tab, user_id, pairs, list(values[2 * memberships:]))
-            return self._columns(rows.order_by(ordering, "id"))[:size]
-        return CompiledQuery(build, slots=(int,) + (int, str) * memberships + (str,) * roles)
+            role_values = list(values[2 * memberships:2 * memberships + roles])
+            params = {"tab": tab, "ordering": ordering, **dict(zip(filters, values[2 * memberships + roles:],
+                                                                     strict=True))}
+            return self._columns(_filtered(_tab_rows(tab, user_id, pairs, role_values), params))[:size]
+        return CompiledQuery(build, slots=(int,) + (int, str) * memberships + (str,) * roles
+                             + tuple(_SLOTTED_FILTERS[name] for name in filters))
