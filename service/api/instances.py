@@ -8,8 +8,8 @@ from rest_framework.views import APIView
 
 from workflows.compiled import CompiledQuery
 from workflows.org.models import Unit
-from workflows.plans.scope import audit_visible, instances_visible
-from workflows.processes.models import HumanTask, InstanceStatus, ProcessInstance
+from workflows.plans.scope import instances_visible
+from workflows.processes.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance
 from workflows.processes.runtime import process_for
 from workflows.processes.services import instances as svc
 from workflows.processes.services.definitions import definition_for_start
@@ -51,6 +51,12 @@ class IncidentOut(serializers.Serializer):
 # Every detail (and every start's answer) reads these: compiled once.
 _TASKS_OF = CompiledQuery(lambda instance_id: HumanTask.objects.filter(instance_id=instance_id).select_related(
     "candidate_unit", "assignee").order_by("id"), slots=(int,))
+# The detail is served only for an instance its reader may see, and every event of an instance one
+# may see is visible (plans.scope.audit_visible), so its history needs no scope filter.
+_HISTORY_OF = CompiledQuery(lambda instance_id: AuditEvent.objects.filter(instance_id=instance_id).select_related(
+    "actor").order_by("at", "id"), slots=(int,))
+_UNIT_BY_CODE = CompiledQuery(lambda code: Unit.objects.filter(code=code).select_related("parent__parent"),
+                              slots=(str,))
 _STAMP = serializers.DateTimeField()
 # Only an instance in error, or suspended from it, has an incident not yet resolved.
 _MAY_HAVE_INCIDENTS = (InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
@@ -79,13 +85,29 @@ class InstanceDetail(InstanceOut):
 
     @extend_schema_field(HistoryOut(many=True))
     def get_history(self, obj) -> list[dict]:
-        rows = audit_visible(self.context["request"].user).filter(instance_id=obj.pk).select_related("actor")
         return [{"at": _STAMP.to_representation(event.at), "action": event.action,  # as HistoryOut, written out
                  "actor": event.actor.username if event.actor else None, "task_guid": event.task_guid,
-                 "detail": event.detail} for event in rows.order_by("at", "id")]
+                 "detail": event.detail} for event in _HISTORY_OF(obj.pk)]
 
     def get_data(self, obj) -> dict:
         return serializers.JSONField().to_representation(process_for(obj.definition).data(bytes(obj.state)))
+
+
+class UnitCodeField(serializers.SlugRelatedField):
+    """A unit by its code, read by a compiled query with its parents (the new task's candidates need them)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Unit.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool):
+            data = str(data)
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        found = _UNIT_BY_CODE(data)
+        if not found:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return found[0]
 
 
 class StartIn(serializers.Serializer):
@@ -93,8 +115,7 @@ class StartIn(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     data = serializers.DictField(required=False, default=dict, validators=[no_nul])
     business_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), required=False,
-                                        allow_null=True)
+    unit = UnitCodeField(required=False, allow_null=True)
 
 
 class RetryIn(serializers.Serializer):

@@ -115,9 +115,13 @@ def is_office(user: AbstractBaseUser) -> bool:
         return True
     cached = getattr(user, "_duban_is_office", None)
     if cached is None:
-        cached = Membership.objects.filter(user=user, unit__kind=UnitKind.OFFICE).exists()
+        cached = bool(_IN_OFFICE(user.pk))
         user._duban_is_office = cached
     return cached
+
+
+_IN_OFFICE = CompiledQuery(lambda user_id: Membership.objects.filter(user_id=user_id, unit__kind=UnitKind.OFFICE)
+                           .values_list("pk")[:1], slots=(int,))
 
 
 def remember_office(user: AbstractBaseUser, in_office: bool) -> None:
