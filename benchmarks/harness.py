@@ -42,10 +42,28 @@ def django_database(name: str = "bench") -> Iterator[str]:
     from workflows.processes.services.definitions import definition_deploy_folder
 
     definition_deploy_folder(folder=ROOT / "bpmn")
+    print(machine_reference())
     try:
         yield f"{connection.vendor} ({name})"
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
+
+
+def machine_reference() -> str:
+    """How fast this machine is right now, to compare runs on other days: this 2-core machine's speed
+    drifts by up to 2x within hours. A fixed pure-Python workload (best of 5) and a database round trip."""
+    from django.db import connection
+
+    loops = []
+    for _ in range(5):
+        began = time.perf_counter()
+        for _ in range(5000):
+            sum(range(1000))
+        loops.append((time.perf_counter() - began) * 1000)
+    with connection.cursor() as cursor:
+        trips = timed(lambda: cursor.execute("SELECT 1"), 200)
+    return (f"machine reference: Python loop {min(loops):.0f} ms (5,000 x sum(range(1000))), "
+            f"database round trip p50 {statistics.median(trips):.3f} ms")
 
 
 def analyze_tables() -> None:
