@@ -22,10 +22,10 @@ class ShortFirstPagePaginator(Paginator):
 
 
 class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
     first_rows: list | None = None  # the first page, if the view read it already
 
     def django_paginator_class(self, object_list, per_page):
         return ShortFirstPagePaginator(object_list, per_page, first_rows=self.first_rows)
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200

@@ -9,6 +9,7 @@ import datetime as dt
 import gzip
 import json
 import threading
+from contextlib import contextmanager
 from decimal import Decimal
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -61,15 +62,22 @@ def _serializer(dialect: str) -> BpmnWorkflowSerializer:
     return cache[dialect]
 
 
+@contextmanager
+def _encoding(registry):
+    """The registry converts for the JSON encoder (as SpiffWorkflow's serialize_json sets it) while inside."""
+    registry._encoder_mode = True
+    try:
+        yield registry
+    finally:
+        registry._encoder_mode = False
+
+
 def _to_dict(workflow: BpmnWorkflow, dialect: str) -> dict:
     ser = _serializer(dialect)
-    ser.registry._encoder_mode = True
-    try:
+    with _encoding(ser.registry):
         dct = ser.to_dict(workflow)
-        dct[ser.VERSION_KEY] = ser.VERSION
-        return dct
-    finally:
-        ser.registry._encoder_mode = False
+    dct[ser.VERSION_KEY] = ser.VERSION
+    return dct
 
 
 def _dumps(dct: dict, dialect: str) -> str:
@@ -82,13 +90,9 @@ def _dumps(dct: dict, dialect: str) -> str:
 
 def spec_json(workflow: BpmnWorkflow, dialect: str) -> str:
     """The specs of a workflow (process and subprocesses), stored once per process definition version."""
-    registry = _serializer(dialect).registry
-    registry._encoder_mode = True
-    try:
+    with _encoding(_serializer(dialect).registry) as registry:
         dct = {"spec": registry.convert(workflow.spec),
                "subprocess_specs": {name: registry.convert(spec) for name, spec in workflow.subprocess_specs.items()}}
-    finally:
-        registry._encoder_mode = False
     return _dumps(dct, dialect)
 
 
