@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from workflows.compiled import save_fields
 from workflows.org.models import Unit
 from workflows.processes.errors import Conflict, ServiceError
 from workflows.processes.services.definitions import definition_for_start
@@ -152,7 +153,7 @@ def _start_reports(quarter: CycleQuarter, schools: list[Unit], definition, actor
                                              starts=[_report_start(quarter, report) for report in reports])
             for report, instance in zip(reports, instances, strict=True):
                 report.instance = instance
-            QuarterlyReport.objects.bulk_update(reports, ["instance"])
+            save_fields(reports, ("instance",))  # bulk_update's CASE per row cost a tenth of the chunk
             return len(reports)
     except IntegrityError:  # another worker started some of these schools first: go one by one
         return sum(_start_report(quarter, school, definition, actor) for school in schools)
