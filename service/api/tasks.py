@@ -116,12 +116,14 @@ class TaskList(APIView):
         query(request, **INBOX_QUERY)
         page = self.pagination_class()
         size = page.get_page_size(request)
-        page.first_rows = first = FIRST_PAGES(user=request.user, params=request.query_params, size=size)
-        if first is not None and len(first) < size:  # the whole inbox: no queryset, no count
-            rows = page.paginate_queryset(first, request)
-        else:
-            rows = page.paginate_queryset(list_rows(inbox_rows(user=request.user, params=request.query_params)),
-                                          request)
+        first = FIRST_PAGES(user=request.user, params=request.query_params, size=size)
+        page.first_rows = first.rows if first else None
+        if first and len(first.rows) < size:  # the whole inbox: no queryset, no count
+            rows = page.paginate_queryset(first.rows, request)
+        else:  # a full first page needs the queryset for its count; later pages and other filters for the rows
+            rows = page.paginate_queryset(list_rows(inbox_rows(
+                user=request.user, params=request.query_params, memberships=first.memberships if first else None)),
+                request)
         return page.get_paginated_response(TaskOut(rows, many=True, context={"request": request}).data)
 
 

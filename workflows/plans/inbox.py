@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
@@ -31,12 +32,19 @@ def light_filter(light: str) -> Q:
             "green": Q(due_at__isnull=True) | Q(due_at__gt=yellow_until)}[light]
 
 
-def inbox_rows(*, user: AbstractBaseUser, params: Mapping[str, str]) -> QuerySet[HumanTask]:
-    """tab: mine / unit (unclaimed candidates) / all / done; filters by state, due, light, work item, cycle, unit."""
+def inbox_rows(*, user: AbstractBaseUser, params: Mapping[str, str],
+               memberships: list[tuple[int, str]] | None = None) -> QuerySet[HumanTask]:
+    """tab: mine / unit (unclaimed candidates) / all / done; filters by state, due, light, work item, cycle, unit.
+
+    ``memberships``: the person's (unit id, role) pairs, if read already.
+    """
     tab = params.get("tab") or "all"
     if tab == "done":
         return _filtered(HumanTask.objects.filter(completed_by=user), params)
-    memberships = memberships_of(user.pk) if tab != "mine" else []
+    if tab == "mine":
+        memberships = []
+    elif memberships is None:
+        memberships = memberships_of(user.pk)
     return _filtered(_tab_rows(tab, user.pk, memberships, sorted({role for _, role in memberships})), params)
 
 
@@ -67,6 +75,11 @@ _PLAIN_PARAMS = frozenset({"tab", "ordering", "page", "page_size"})
 _SLOTTED_FILTERS = {"state": str, "unit": int}
 
 
+class FirstPage(NamedTuple):
+    rows: list[HumanTask]
+    memberships: list[tuple[int, str]]  # as read for the page (``inbox_rows`` takes them for a count)
+
+
 class FirstPages:
     """The first page of an inbox (what nearly every request reads), by compiled queries.
 
@@ -82,8 +95,8 @@ class FirstPages:
         self._queries: dict[tuple, CompiledQuery] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, *, user: AbstractBaseUser, params: Mapping[str, str], size: int) -> list[HumanTask] | None:
-        """The page's rows, or None where the generic path must answer."""
+    def __call__(self, *, user: AbstractBaseUser, params: Mapping[str, str], size: int) -> FirstPage | None:
+        """The page's rows (and the memberships read for them), or None where the generic path must answer."""
         tab = params.get("tab") or "all"
         filters = sorted(name for name in _SLOTTED_FILTERS if params.get(name))
         if not set(params) <= _PLAIN_PARAMS | set(_SLOTTED_FILTERS) or params.get("page", "1") not in ("", "1") \
@@ -93,8 +106,9 @@ class FirstPages:
         memberships = memberships_of(user.pk) if tab != "mine" else []
         roles = sorted({role for _, role in memberships})
         query = self._query((tab, ordering, size, tuple(filters), len(memberships), len(roles)))
-        return query(user.pk, *(value for membership in memberships for value in membership), *roles,
+        rows = query(user.pk, *(value for membership in memberships for value in membership), *roles,
                      *(_SLOTTED_FILTERS[name](params[name]) for name in filters))
+        return FirstPage(rows, memberships)
 
     def _query(self, shape: tuple) -> CompiledQuery:
         if shape not in self._queries:
