@@ -82,6 +82,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-duban.sqlite3")}
+# PostgreSQL: the queries every engine step makes run as server-side prepared statements
+# (workflows/compiled.py); 0 for a connection pooler in transaction mode.
+DUBAN_PREPARED_STATEMENTS = env_bool("DUBAN_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -7,21 +7,34 @@ engine (completing a task, firing a timer) makes the same handful of such querie
 so they are compiled once per database connection alias and replayed through Django's own
 iterables: the rows come back as the models, related objects and annotations the ORM gives.
 
+On PostgreSQL the compiled SQL is also a server-side prepared statement (``PREPARE`` once per
+database connection, then ``EXECUTE`` with the slots' values): psycopg2 sends every query as text,
+and PostgreSQL spent longer planning a step's joins than running them. The constants Django put in
+the SQL (a state, a kind) stay literals in the prepared statement, so the planner still sees them.
+While queries are logged (DEBUG, ``CaptureQueriesContext``) the plain SQL runs instead, so the log
+shows the statement itself. ``DUBAN_PREPARED_STATEMENTS=0`` turns preparing off (for a pooler in
+transaction mode, which cannot keep a session's prepared statements).
+
 The queryset's shape must not depend on the values: each value fills a slot (an id, a key), never
 None or a list, which would change the SQL.
 """
 from __future__ import annotations
 
 import copy
+import itertools
+import logging
 import threading
+import weakref
 from collections.abc import Callable
 from contextlib import nullcontext
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model, QuerySet
 from django.db.transaction import TransactionManagementError
 
+log = logging.getLogger(__name__)
 
 def _sentinel(kind: type, slot: int) -> int | str:
     """The stand-in value slot ``slot`` is built with: no real id or key looks like it."""
@@ -39,6 +52,7 @@ class CompiledQuery:
         self._slots = slots
         self._compiled: dict[str, tuple] = {}
         self._lock = threading.Lock()
+        self._statement = _Statement()
 
     def __call__(self, *values, using: str = DEFAULT_DB_ALIAS) -> list:
         if len(values) != len(self._slots) or not all(map(isinstance, values, self._slots)):
@@ -54,6 +68,8 @@ class CompiledQuery:
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         replay = copy.copy(compiler)  # the compiled select list and related-object map, shared read-only
         replay.connection = connection
+        if self._statement.ready(connection, sql, params, positions):
+            sql, params = self._statement.execute_sql(values)
         replay.as_sql = lambda *args, **kwargs: (sql, params)
         clone = queryset._chain()
         clone.query.get_compiler = lambda *args, **kwargs: replay
@@ -74,6 +90,63 @@ class CompiledQuery:
                 raise ValueError(f"slots {sorted(missing)} do not reach the SQL as parameters")
             self._compiled[using] = (queryset, compiler, sql, tuple(params), positions)
             return self._compiled[using]
+
+
+_names = itertools.count(1)
+
+
+class _Statement:
+    """One compiled query's server-side prepared statement, on each PostgreSQL connection that ran it.
+
+    The statement is prepared on a connection the first time the query runs there (statements
+    live as long as the session, whatever its transactions do). Should PostgreSQL refuse to
+    prepare it, the query runs as plain SQL from then on.
+    """
+
+    def __init__(self):
+        self.name = f"duban_q{next(_names)}"
+        self.refused = False
+        self._slots = 0
+        self._on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # driver connections holding it
+
+    def ready(self, connection, sql: str, params: list, positions: list) -> bool:
+        """Is the statement prepared on this connection (preparing it now if it can be)?"""
+        if self.refused or connection.vendor != "postgresql" or connection.queries_logged \
+                or not getattr(settings, "DUBAN_PREPARED_STATEMENTS", True):
+            return False
+        connection.ensure_connection()
+        if connection.connection in self._on:
+            return True
+        return self._prepare(connection, sql, params, positions)
+
+    def execute_sql(self, values: tuple) -> tuple[str, tuple]:
+        return f"EXECUTE {self.name}({', '.join(['%s'] * self._slots)})", values
+
+    def _prepare(self, connection, sql: str, params: list, positions: list) -> bool:
+        from psycopg2 import DatabaseError
+        from psycopg2.extensions import AsIs
+
+        slot_of = dict(positions)
+        literal = [AsIs(f"${slot_of[i] + 1}") if i in slot_of else value for i, value in enumerate(params)]
+        driver = connection.connection
+        with driver.cursor() as cursor:  # the driver's own cursor: a session's setup, not a logged query
+            statement = f"PREPARE {self.name} AS " + cursor.mogrify(sql, literal).decode()
+            in_transaction = not connection.get_autocommit()
+            try:
+                if in_transaction:  # a refusal must not abort the caller's transaction
+                    cursor.execute("SAVEPOINT duban_prepare")
+                cursor.execute(statement)
+                if in_transaction:
+                    cursor.execute("RELEASE SAVEPOINT duban_prepare")
+            except DatabaseError as exc:
+                if in_transaction:
+                    cursor.execute("ROLLBACK TO SAVEPOINT duban_prepare")
+                self.refused = True
+                log.warning("query %s runs unprepared: PostgreSQL refused to prepare it (%s)", self.name, exc)
+                return False
+        self._slots = max(slot_of.values(), default=-1) + 1
+        self._on[driver] = True
+        return True
 
 
 def _as_sql(compiler, using: str) -> tuple[str, list]:
