@@ -239,7 +239,7 @@ def _run_engine(workflow: BpmnWorkflow, completed: list, running: list, rules: R
     """
     for _ in range(1000):
         before = len(running)
-        workflow.do_engine_steps(will_complete_task=running.append, did_complete_task=completed.append)
+        _engine_steps(workflow, running.append, completed.append)
         if settled and len(running) == before:
             return
         settled = False
@@ -252,6 +252,68 @@ def _run_engine(workflow: BpmnWorkflow, completed: list, running: list, rules: R
             return
 
 
+def _engine_steps(workflow: BpmnWorkflow, will_complete_task, did_complete_task) -> None:
+    """``BpmnWorkflow.do_engine_steps`` (SpiffWorkflow 3.2), walking a (sub)process for READY engine
+    tasks only when the workflow has one.
+
+    SpiffWorkflow walks the task tree of every active subprocess until a walk finds nothing to
+    run, then the whole tree again, and repeats all of it until nothing ran: most walks find
+    nothing, and they were two fifths of firing a timer. A look over the tasks (no tree walk) tells
+    first whether any READY engine task exists at all; when one does, the walk is SpiffWorkflow's
+    own, so tasks run in the same order.
+    """
+    while _engine_pass(workflow, will_complete_task, did_complete_task):
+        pass
+    workflow.refresh_timers()
+
+
+def _engine_pass(workflow: BpmnWorkflow, will_complete_task, did_complete_task) -> bool:
+    def update_workflow(wf) -> int:
+        if not _has_ready_engine_task(workflow, wf):
+            return 0
+        count = 0
+        for task in wf.get_tasks(state=TaskState.READY):
+            if not task.task_spec.manual:
+                will_complete_task(task)
+                task.run()
+                count += 1
+                did_complete_task(task)
+        return count
+
+    active_subprocesses = workflow.get_active_subprocesses()
+    for subprocess in sorted(active_subprocesses, key=lambda v: v.depth, reverse=True):
+        count = None
+        while count is None or count > 0:
+            count = update_workflow(subprocess)
+        if subprocess.parent_task_id is not None:
+            task = workflow.get_task_from_id(subprocess.parent_task_id)
+            task.task_spec._update(task)
+    count = update_workflow(workflow)
+    return count > 0 or len(workflow.get_active_subprocesses()) > len(active_subprocesses)
+
+
+def _has_ready_engine_task(workflow: BpmnWorkflow, wf) -> bool:
+    """Could a walk of ``wf`` (the workflow or one of its subprocesses) find a READY task that is not
+    a person's? It reaches ``wf``'s own tasks and those of the subprocesses inside it."""
+    processes = [workflow, *workflow.subprocesses.values()] if wf is workflow else \
+        [wf, *(sp for sp in workflow.subprocesses.values() if sp is not wf and _inside(sp, wf, workflow))]
+    for process in processes:
+        for task in process.tasks.values():
+            if task.state == TaskState.READY and not task.task_spec.manual:
+                return True
+    return False
+
+
+def _inside(subprocess, wf, workflow: BpmnWorkflow) -> bool:
+    """Is ``subprocess`` nested (at any depth) in the subprocess ``wf``?"""
+    process = subprocess
+    while process is not workflow and process is not None:
+        process = process.parent_workflow
+        if process is wf:
+            return True
+    return False
+
+
 _ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 
 
@@ -259,6 +321,8 @@ def _end_untriggered_event_subprocesses(workflow: BpmnWorkflow) -> bool:
     """Where a (sub)process waits only on event subprocesses whose start never fired, cancel them."""
     ended = False
     for process in [workflow, *workflow.subprocesses.values()]:
+        if not any(isinstance(t.task_spec, _EndJoin) and t.state == TaskState.WAITING for t in process.tasks.values()):
+            continue  # a look over the tasks, not a walk: no end waits here
         tasks = process.get_tasks(state=_ACTIVE, skip_subprocesses=True)
         joins = [t for t in tasks if isinstance(t.task_spec, _EndJoin) and t.state == TaskState.WAITING]
         others = [t for t in tasks if not isinstance(t.task_spec, _EndJoin)]
