@@ -19,6 +19,8 @@ from .pagination import Pagination
 from .schemas import errors, page_errors
 from .tasks import TaskOut
 
+_STAMP = serializers.DateTimeField()
+
 
 class InstanceOut(serializers.ModelSerializer):
     key = serializers.CharField(source="definition.key")
@@ -29,6 +31,19 @@ class InstanceOut(serializers.ModelSerializer):
         model = ProcessInstance
         fields = ["id", "key", "version", "status", "business_key", "unit", "refs", "parent", "next_timer_at",
                   "started_at", "ended_at"]
+
+    def to_representation(self, instance: ProcessInstance) -> dict:
+        """The same fields, written out: building a model serializer's fields cost a tenth of a start."""
+        stamp = _STAMP.to_representation
+        unit, definition = instance.unit, instance.definition
+        return {
+            "id": instance.id, "key": definition.key, "version": definition.version, "status": instance.status,
+            "business_key": instance.business_key, "unit": unit.name if unit else None, "refs": instance.refs,
+            "parent": instance.parent_id,
+            "next_timer_at": stamp(instance.next_timer_at) if instance.next_timer_at else None,
+            "started_at": stamp(instance.started_at) if instance.started_at else None,
+            "ended_at": stamp(instance.ended_at) if instance.ended_at else None,
+        }
 
 
 class HistoryOut(serializers.Serializer):
@@ -57,7 +72,6 @@ _HISTORY_OF = CompiledQuery(lambda instance_id: AuditEvent.objects.filter(instan
     "actor").order_by("at", "id"), slots=(int,))
 _UNIT_BY_CODE = CompiledQuery(lambda code: Unit.objects.filter(code=code).select_related("parent__parent"),
                               slots=(str,))
-_STAMP = serializers.DateTimeField()
 # Only an instance in error, or suspended from it, has an incident not yet resolved.
 _MAY_HAVE_INCIDENTS = (InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
 
@@ -70,6 +84,11 @@ class InstanceDetail(InstanceOut):
 
     class Meta(InstanceOut.Meta):
         fields = [*InstanceOut.Meta.fields, "tasks", "incidents", "history", "data"]
+
+    def to_representation(self, instance: ProcessInstance) -> dict:
+        return {**super().to_representation(instance), "tasks": self.get_tasks(instance),
+                "incidents": self.get_incidents(instance), "history": self.get_history(instance),
+                "data": self.get_data(instance)}
 
     @extend_schema_field(TaskOut(many=True))
     def get_tasks(self, obj) -> list[dict]:
