@@ -52,7 +52,7 @@ class CompiledQuery:
         self._slots = slots
         self._compiled: dict[str, tuple] = {}
         self._lock = threading.Lock()
-        self._statement = _Statement()
+        self._statement = _Statement(slots)
 
     def __call__(self, *values, using: str = DEFAULT_DB_ALIAS) -> list:
         if len(values) != len(self._slots) or not all(map(isinstance, values, self._slots)):
@@ -99,14 +99,18 @@ class _Statement:
     """One compiled query's server-side prepared statement, on each PostgreSQL connection that ran it.
 
     The statement is prepared on a connection the first time the query runs there (statements
-    live as long as the session, whatever its transactions do). Should PostgreSQL refuse to
-    prepare it, the query runs as plain SQL from then on.
+    live as long as the session, whatever its transactions do). PostgreSQL infers the parameters'
+    types from the SQL; where a slot's uses disagree (an id both compared with a column and selected
+    as a value) they are declared from the slots' kinds instead. Should PostgreSQL refuse both, the
+    query runs as plain SQL from then on.
     """
 
-    def __init__(self):
+    _TYPES = {int: "bigint", str: "text"}
+
+    def __init__(self, slots: tuple[type, ...]):
         self.name = f"duban_q{next(_names)}"
         self.refused = False
-        self._slots = 0
+        self._slots = slots
         self._on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # driver connections holding it
 
     def ready(self, connection, sql: str, params: list, positions: list) -> bool:
@@ -120,7 +124,7 @@ class _Statement:
         return self._prepare(connection, sql, params, positions)
 
     def execute_sql(self, values: tuple) -> tuple[str, tuple]:
-        return f"EXECUTE {self.name}({', '.join(['%s'] * self._slots)})", values
+        return f"EXECUTE {self.name}({', '.join(['%s'] * len(self._slots))})", values
 
     def _prepare(self, connection, sql: str, params: list, positions: list) -> bool:
         from psycopg2 import DatabaseError
@@ -129,24 +133,28 @@ class _Statement:
         slot_of = dict(positions)
         literal = [AsIs(f"${slot_of[i] + 1}") if i in slot_of else value for i, value in enumerate(params)]
         driver = connection.connection
+        in_transaction = not connection.get_autocommit()
         with driver.cursor() as cursor:  # the driver's own cursor: a session's setup, not a logged query
-            statement = f"PREPARE {self.name} AS " + cursor.mogrify(sql, literal).decode()
-            in_transaction = not connection.get_autocommit()
-            try:
-                if in_transaction:  # a refusal must not abort the caller's transaction
-                    cursor.execute("SAVEPOINT duban_prepare")
-                cursor.execute(statement)
-                if in_transaction:
-                    cursor.execute("RELEASE SAVEPOINT duban_prepare")
-            except DatabaseError as exc:
-                if in_transaction:
-                    cursor.execute("ROLLBACK TO SAVEPOINT duban_prepare")
-                self.refused = True
-                log.warning("query %s runs unprepared: PostgreSQL refused to prepare it (%s)", self.name, exc)
-                return False
-        self._slots = max(slot_of.values(), default=-1) + 1
-        self._on[driver] = True
-        return True
+            body = cursor.mogrify(sql, literal).decode()
+            declared = ", ".join(self._TYPES[kind] for kind in self._slots)
+            refusals = []
+            for statement in (f"PREPARE {self.name} AS {body}", f"PREPARE {self.name} ({declared}) AS {body}"):
+                try:
+                    if in_transaction:  # a refusal must not abort the caller's transaction
+                        cursor.execute("SAVEPOINT duban_prepare")
+                    cursor.execute(statement)
+                    if in_transaction:
+                        cursor.execute("RELEASE SAVEPOINT duban_prepare")
+                except DatabaseError as exc:
+                    if in_transaction:
+                        cursor.execute("ROLLBACK TO SAVEPOINT duban_prepare")
+                    refusals.append(str(exc).strip())
+                    continue
+                self._on[driver] = True
+                return True
+        self.refused = True
+        log.warning("query %s runs unprepared: PostgreSQL refused to prepare it (%s)", self.name, refusals[-1])
+        return False
 
 
 def _as_sql(compiler, using: str) -> tuple[str, list]:

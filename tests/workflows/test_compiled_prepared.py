@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, IntegerField, Value
 from django.test.utils import CaptureQueriesContext
 
 from workflows.compiled import CompiledQuery
@@ -56,15 +56,26 @@ def test_a_statement_outlives_a_rolled_back_transaction(bureau, schools):
     assert [u.code for u in query(bureau.pk)] == ["A", "B"]
 
 
-def test_a_query_postgresql_refuses_to_prepare_runs_as_plain_sql_and_the_transaction_goes_on(bureau, schools):
-    # "%s IS NOT NULL" gives PostgreSQL no type for the parameter: PREPARE fails.
-    query = CompiledQuery(lambda code: Unit.objects.filter(parent=bureau).extra(where=["%s IS NOT NULL"],
-                                                                               params=[code]), slots=(str,))
+def test_a_slot_whose_uses_disagree_on_its_type_is_prepared_with_the_slots_kinds(bureau, schools):
+    # The id is compared with a column (an integer) and selected as a value (text, to PostgreSQL).
+    query = CompiledQuery(lambda parent_id: Unit.objects.filter(parent_id=parent_id).annotate(
+        asked=Value(parent_id, output_field=IntegerField())).order_by("code"), slots=(int,))
     with transaction.atomic():
-        assert sorted(u.code for u in query("x")) == ["A", "B"]
+        assert [(u.code, u.asked) for u in query(bureau.pk)] == [("A", bureau.pk), ("B", bureau.pk)]
+    assert "$1" in _prepared(query)
+    assert not query._statement.refused
+
+
+def test_a_query_postgresql_refuses_to_prepare_runs_as_plain_sql_and_the_transaction_goes_on(bureau, schools):
+    # The text slot is selected and compared with an integer column: no type fits both uses.
+    query = CompiledQuery(lambda code: Unit.objects.filter(parent=bureau).extra(
+        select={"echo": "%s"}, select_params=[code], where=['"org_unit"."id" <> %s'], params=[code]),
+        slots=(str,))
+    with transaction.atomic():
+        assert sorted((u.code, u.echo) for u in query("-1")) == [("A", "-1"), ("B", "-1")]
         assert Unit.objects.filter(parent=bureau).count() == 2  # the transaction was not aborted
     assert query._statement.refused and _prepared(query) is None
-    assert sorted(u.code for u in query("y")) == ["A", "B"]
+    assert sorted(u.code for u in query("-2")) == ["A", "B"]
 
 
 def test_preparing_can_be_turned_off(bureau, schools, settings):
