@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from workflows.compiled import CompiledQuery, insert_rows, save_fields
+from workflows.compiled import CompiledQuery, insert_returning, insert_rows, save_fields
 from workflows.org.models import Membership, Unit
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,16 @@ def test_insert_rows_inserts_every_object_and_shows_in_the_query_log(bureau, dja
     assert sorted(Membership.objects.filter(unit=bureau).values_list("user__username", flat=True)) == [
         "p0", "p1", "p2"]
     assert any("INSERT" in q["sql"] and "org_membership" in q["sql"] for q in captured.captured_queries)
+
+
+def test_insert_returning_gives_each_object_its_row_id_in_order(bureau, django_user_model):
+    people = [django_user_model.objects.create(username=f"q{i}") for i in range(3)]
+    rows = [Membership(user=person, unit=bureau, role=role) for person, role in zip(people, "abc", strict=True)]
+    with CaptureQueriesContext(connection) as captured:
+        insert_returning(rows)
+    assert all(row.pk and not row._state.adding and row._state.db == "default" for row in rows)
+    assert [Membership.objects.get(pk=row.pk).role for row in rows] == ["a", "b", "c"]
+    assert any("INSERT" in q["sql"] and "org_membership" in q["sql"] for q in captured.captured_queries)
+    one = Membership(user=people[0], unit=bureau, role="d")
+    insert_returning([one])
+    assert Membership.objects.get(pk=one.pk).role == "d"

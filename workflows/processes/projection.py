@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections, transaction
 from django.utils import timezone
 
-from workflows.compiled import save_fields
+from workflows.compiled import insert_returning, save_fields
 from workflows.engine import Snapshot
 from workflows.org.models import Unit
 from workflows.org.roles import candidates_for_role, role_for_lane, unit_for_role
@@ -133,7 +133,7 @@ def snapshots_apply_new(pairs: list[tuple[ProcessInstance, Snapshot]], actor: Ab
             events.append(AuditEvent(action=AuditAction.TASK_CREATED, instance_id=instance.pk, at=now,
                                      definition_id=instance.definition_id, task_guid=str(row.task_guid),
                                      detail={"bpmn_id": row.bpmn_id, "name": row.name}))
-    HumanTask.objects.bulk_create(rows)
+    insert_returning(rows)
     notices.new_instances_tasks_opened(rows, _known_holders(candidates))
     audit_record_new_chains(events)
 
@@ -196,7 +196,7 @@ def _sync_tasks(steps: list[Step], now) -> None:
     candidates = _candidates(wanted) if wanted else {}
     new = [(step, _new_row(step.instance, t, now, candidates[step.instance.pk, role_for_lane(t.info.lane)][0]))
            for step, tasks in opened for t in tasks]
-    HumanTask.objects.bulk_create([row for _, row in new])
+    insert_returning([row for _, row in new])
     notices.tasks_opened([(row, step.done_before) for step, row in new], _known_holders(candidates))
     for step, row in new:
         step.rows[str(row.task_guid)] = row
@@ -336,7 +336,7 @@ def _raise_escalations(steps: list[Step], now) -> None:
 def _insert_escalations(rows: list[Escalation]) -> None:
     """Insert in one statement where the database returns the ids (the notices link to them), else one by one."""
     if connections[Escalation.objects.db].features.can_return_rows_from_bulk_insert:
-        Escalation.objects.bulk_create(rows)
+        insert_returning(rows)
     else:
         for row in rows:
             row.save(force_insert=True)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from workflows.compiled import save_fields
+from workflows.compiled import insert_returning, save_fields
 from workflows.org.models import Unit
 from workflows.processes.errors import Conflict, ServiceError
 from workflows.processes.services.definitions import definition_for_start
@@ -148,7 +148,8 @@ def _start_reports(quarter: CycleQuarter, schools: list[Unit], definition, actor
         return 0
     try:
         with transaction.atomic():
-            reports = QuarterlyReport.objects.bulk_create([QuarterlyReport(quarter=quarter, school=s) for s in schools])
+            reports = [QuarterlyReport(quarter=quarter, school=s) for s in schools]
+            insert_returning(reports)
             instances = instances_start_many(definition=definition, actor=actor,
                                              starts=[_report_start(quarter, report) for report in reports])
             for report, instance in zip(reports, instances, strict=True):

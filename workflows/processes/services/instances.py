@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from workflows.compiled import insert_returning
 from workflows.engine import DataError, Snapshot
 from workflows.org.models import Unit
 
@@ -75,7 +76,7 @@ def instances_start_many(*, definition: ProcessDefinition, starts: list[Instance
                                         business_key=start.business_key, refs=start.refs, parent=start.parent)
             continue
         plain.append((i, _plain_instance(definition, start, snapshot, actor), snapshot))
-    ProcessInstance.objects.bulk_create([instance for _, instance, _ in plain])
+    insert_returning([instance for _, instance, _ in plain])
     snapshots_apply_new([(instance, snapshot) for _, instance, snapshot in plain], actor)
     for i, instance, _ in plain:
         started[i] = instance
