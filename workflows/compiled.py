@@ -227,7 +227,7 @@ def insert_rows(objects: list[Model]) -> None:
         return
     from psycopg2.extras import execute_values
 
-    with connection.cursor() as cursor, _logged(cursor, sql, rows):  # one statement, a VALUES row per object
+    with connection.cursor() as cursor, _logged(cursor, sql, rows), connection.wrap_database_errors:
         execute_values(cursor.cursor, sql.rsplit(" VALUES ", 1)[0] + " VALUES %s", rows, page_size=1000)
 
 
@@ -252,7 +252,7 @@ def insert_returning(objects: list[Model]) -> None:
     pk = model._meta.pk
     rows = [[f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in objects]
     statement = (sql.rsplit(" VALUES ", 1)[0] + " VALUES %s RETURNING " + connection.ops.quote_name(pk.column))
-    with connection.cursor() as cursor, _logged(cursor, sql, rows):
+    with connection.cursor() as cursor, _logged(cursor, sql, rows), connection.wrap_database_errors:
         ids = execute_values(cursor.cursor, statement, rows, page_size=len(rows), fetch=True)
     for obj, (value,) in zip(objects, ids, strict=True):  # PostgreSQL returns the rows in VALUES order
         setattr(obj, pk.attname, value)
@@ -266,7 +266,7 @@ def _run_many(connection, sql: str, rows: list[list]) -> None:
         if connection.vendor == "postgresql" and len(rows) > 1:
             from psycopg2.extras import execute_batch
 
-            with _logged(cursor, sql, rows):
+            with _logged(cursor, sql, rows), connection.wrap_database_errors:  # Django's exceptions, as its cursor
                 execute_batch(cursor.cursor, sql, rows, page_size=len(rows))
         else:
             cursor.executemany(sql, rows)

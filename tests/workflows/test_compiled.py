@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
@@ -106,3 +106,15 @@ def test_insert_returning_gives_each_object_its_row_id_in_order(bureau, django_u
     one = Membership(user=people[0], unit=bureau, role="d")
     insert_returning([one])
     assert Membership.objects.get(pk=one.pk).role == "d"
+
+
+def test_a_constraint_broken_by_a_bulk_write_raises_djangos_integrity_error(bureau, schools):
+    """Callers catch django.db.IntegrityError (a chunk meeting rows written elsewhere): not the driver's own."""
+    for write in (lambda: insert_returning([Unit(code="A", name="重复", kind="school", parent=bureau)]),
+                  lambda: insert_rows([Unit(code="B", name="重复", kind="school", parent=bureau),
+                                       Unit(code="new", name="新", kind="school", parent=bureau)]),
+                  lambda: save_fields([Unit(pk=schools["A"].pk, code="B"), Unit(pk=schools["B"].pk, code="x")],
+                                      ("code",))):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            write()
+    assert sorted(Unit.objects.filter(parent=bureau).values_list("code", flat=True)) == ["A", "B"]
