@@ -36,6 +36,7 @@ from django.db.transaction import TransactionManagementError
 
 log = logging.getLogger(__name__)
 
+
 def _sentinel(kind: type, slot: int) -> int | str:
     """The stand-in value slot ``slot`` is built with: no real id or key looks like it."""
     return -7_000_000_000 - slot if kind is int else f"\x00compiled-slot-{slot}\x00"

@@ -257,10 +257,10 @@ def _engine_steps(workflow: BpmnWorkflow, will_complete_task, did_complete_task)
     tasks only when the workflow has one.
 
     SpiffWorkflow walks the task tree of every active subprocess until a walk finds nothing to
-    run, then the whole tree again, and repeats all of it until nothing ran: most walks find
-    nothing, and they were two fifths of firing a timer. A look over the tasks (no tree walk) tells
-    first whether any READY engine task exists at all; when one does, the walk is SpiffWorkflow's
-    own, so tasks run in the same order.
+    run, then the whole tree again, and repeats all of it until nothing ran; the loop was two
+    fifths of firing a timer, and most of its walks find nothing. A look over the tasks a walk can
+    reach (no tree walk) tells first whether any READY engine task exists there; when one does, the
+    walk is SpiffWorkflow's own, so tasks run in the same order.
     """
     while _engine_pass(workflow, will_complete_task, did_complete_task):
         pass
