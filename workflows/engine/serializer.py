@@ -48,8 +48,11 @@ class StateConverter(BpmnWorkflowConverter):
 @lru_cache(maxsize=8192)
 def _uuid(text: str) -> UUID:
     """``UUID(text)`` for the canonical text ``str(UUID)`` writes (a task id appears three times in a state)."""
+    digits = text.replace("-", "")
+    if len(text) != 36 or len(digits) != 32:
+        return UUID(text)  # not the canonical form: UUID's own checks (and its error)
     value = object.__new__(UUID)
-    object.__setattr__(value, "int", int(text.replace("-", ""), 16))
+    object.__setattr__(value, "int", int(digits, 16))
     object.__setattr__(value, "is_safe", SafeUUID.unknown)
     return value
 

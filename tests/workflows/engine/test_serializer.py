@@ -6,6 +6,7 @@ import gzip
 import json
 from decimal import Decimal
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -133,3 +134,11 @@ def _change_data(workflow) -> None:
         keys = list(task.data)
         if task.parent is not None and keys:
             task.data = {**{key: task.data[key] for key in keys[1:]}, "added": {"by": task.task_spec.name}}
+
+
+def test_task_ids_read_back_as_uuid_reads_them():
+    text = "12345678-9abc-def0-1234-56789abcdef0"
+    assert serializer._uuid(text) == UUID(text) and str(serializer._uuid(text)) == text
+    assert hash(serializer._uuid(text)) == hash(UUID(text))
+    with pytest.raises(ValueError):
+        serializer._uuid("not-an-id")
