@@ -60,17 +60,18 @@ class CompiledQuery:
             raise TypeError(f"the query takes values of types {self._slots}, got {values!r}")
         compiled = self._compiled.get(using) or self._compile(using)
         queryset, compiler, sql, params, positions = compiled
-        params = list(params)
-        for position, slot in positions:
-            params[position] = values[slot]
         connection = connections[using]
         if queryset.query.select_for_update and connection.features.has_select_for_update \
                 and connection.get_autocommit():  # as the compiler refuses it
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        if self._statement.ready(connection, sql, params, positions):
+            sql, params = self._statement.execute, values
+        else:
+            params = list(params)
+            for position, slot in positions:
+                params[position] = values[slot]
         replay = copy.copy(compiler)  # the compiled select list and related-object map, shared read-only
         replay.connection = connection
-        if self._statement.ready(connection, sql, params, positions):
-            sql, params = self._statement.execute_sql(values)
         replay.as_sql = lambda *args, **kwargs: (sql, params)
         clone = queryset._chain()
         clone.query.get_compiler = lambda *args, **kwargs: replay
@@ -112,10 +113,14 @@ class _Statement:
         self.name = f"duban_q{next(_names)}"
         self.refused = False
         self._slots = slots
+        self.execute = f"EXECUTE {self.name}({', '.join(['%s'] * len(slots))})"  # with the slots' values
         self._on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # driver connections holding it
 
-    def ready(self, connection, sql: str, params: list, positions: list) -> bool:
-        """Is the statement prepared on this connection (preparing it now if it can be)?"""
+    def ready(self, connection, sql: str, params: tuple, positions: list) -> bool:
+        """Is the statement prepared on this connection (preparing it now if it can be)?
+
+        ``params`` are the compiled query's, with stand-ins in the slots (which become ``$1``…).
+        """
         if self.refused or connection.vendor != "postgresql" or connection.queries_logged \
                 or not getattr(settings, "DUBAN_PREPARED_STATEMENTS", True):
             return False
@@ -124,10 +129,7 @@ class _Statement:
             return True
         return self._prepare(connection, sql, params, positions)
 
-    def execute_sql(self, values: tuple) -> tuple[str, tuple]:
-        return f"EXECUTE {self.name}({', '.join(['%s'] * len(self._slots))})", values
-
-    def _prepare(self, connection, sql: str, params: list, positions: list) -> bool:
+    def _prepare(self, connection, sql: str, params: tuple, positions: list) -> bool:
         from psycopg2 import DatabaseError
         from psycopg2.extensions import AsIs
 
@@ -211,6 +213,11 @@ def _insert_sql(model: type[Model], connection) -> tuple[list, str]:
     return _INSERTS[key]
 
 
+def _new_rows(objects: list[Model], fields: list, connection) -> list[list]:
+    """Each object's values for the INSERT, as ``save`` prepares them (``auto_now_add`` set on the object)."""
+    return [[f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in objects]
+
+
 def insert_rows(objects: list[Model]) -> None:
     """Insert new rows whose ids nobody reads back (audit events): ``bulk_create`` without its per-call work.
 
@@ -222,7 +229,7 @@ def insert_rows(objects: list[Model]) -> None:
     model = type(objects[0])
     connection = connections[model.objects.db]
     fields, sql = _insert_sql(model, connection)
-    rows = [[f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in objects]
+    rows = _new_rows(objects, fields, connection)
     if connection.vendor != "postgresql" or len(rows) == 1:
         _run_many(connection, sql, rows)
         return
@@ -251,7 +258,7 @@ def insert_returning(objects: list[Model]) -> None:
 
     fields, sql = _insert_sql(model, connection)
     pk = model._meta.pk
-    rows = [[f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields] for obj in objects]
+    rows = _new_rows(objects, fields, connection)
     statement = (sql.rsplit(" VALUES ", 1)[0] + " VALUES %s RETURNING " + connection.ops.quote_name(pk.column))
     with connection.cursor() as cursor, _logged(cursor, sql, rows), connection.wrap_database_errors:
         ids = execute_values(cursor.cursor, statement, rows, page_size=len(rows), fetch=True)

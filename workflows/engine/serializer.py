@@ -68,7 +68,7 @@ _MUTABLE = (dict, list, set)
 class TaskStateConverter(TaskConverter):
     """SpiffWorkflow 3.2's ``TaskConverter``, written for speed: the same dicts out, the same tasks back.
 
-    Restoring and saving the tasks was two fifths of firing a timer. What is done per task is
+    Restoring and saving the state was two fifths of firing a timer, most of it per task. What is done per task is
     SpiffWorkflow's (the data as a delta from the parent's, shallow copies of its mutable values);
     only repeated work is gone: ids parsed and printed once, the parent looked up once, the
     generic merge of the parent's data into an empty dict written as the copy it amounts to.
