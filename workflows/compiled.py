@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model, QuerySet
+from django.db.models.query import FlatValuesListIterable, ValuesListIterable
 from django.db.transaction import TransactionManagementError
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class CompiledQuery:
         if len(values) != len(self._slots) or not all(map(isinstance, values, self._slots)):
             raise TypeError(f"the query takes values of types {self._slots}, got {values!r}")
         compiled = self._compiled.get(using) or self._compile(using)
-        queryset, compiler, sql, params, positions = compiled
+        queryset, compiler, sql, params, positions, plain = compiled
         connection = connections[using]
         if queryset.query.select_for_update and connection.features.has_select_for_update \
                 and connection.get_autocommit():  # as the compiler refuses it
@@ -70,6 +71,8 @@ class CompiledQuery:
             params = list(params)
             for position, slot in positions:
                 params[position] = values[slot]
+        if plain is not None:
+            return _values(connection, sql, params, *plain)
         replay = copy.copy(compiler)  # the compiled select list and related-object map, shared read-only
         replay.connection = connection
         replay.as_sql = lambda *args, **kwargs: (sql, params)
@@ -90,8 +93,45 @@ class CompiledQuery:
             missing = set(range(len(self._slots))) - {slot for _, slot in positions}
             if missing:
                 raise ValueError(f"slots {sorted(missing)} do not reach the SQL as parameters")
-            self._compiled[using] = (queryset, compiler, sql, tuple(params), positions)
+            self._compiled[using] = (queryset, compiler, sql, tuple(params), positions,
+                                     _plain_values(queryset, compiler))
             return self._compiled[using]
+
+
+def _plain_values(queryset: QuerySet, compiler) -> tuple | None:
+    """For a ``values_list`` query (flat or tuples): whether it is flat, the row width it reads, and the
+    converters Django applies to its columns; None for any other query (models, dicts, named tuples).
+
+    Such rows come straight from the cursor: replaying them through Django's iterable (a queryset
+    clone, the converters looked up again) cost more than reading the rows.
+    """
+    flat = queryset._iterable_class is FlatValuesListIterable
+    if not flat and queryset._iterable_class is not ValuesListIterable:
+        return None
+    fields = [column[0] for column in compiler.select[:compiler.col_count]]
+    if compiler.has_composite_fields(fields) or queryset._prefetch_related_lookups:
+        return None
+    converters = list(compiler.get_converters(fields).items())
+    return flat, compiler.col_count if compiler.has_extra_select else None, converters
+
+
+def _values(connection, sql: str, params, flat: bool, width: int | None, converters: list) -> list:
+    """The rows of a compiled ``values_list`` query, as Django's iterable gives them."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if width is not None:
+        rows = [row[:width] for row in rows]
+    if converters:
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for position, (functions, expression) in converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+        rows = rows if flat else [tuple(row) for row in rows]
+    return [row[0] for row in rows] if flat else rows
 
 
 _names = itertools.count(1)

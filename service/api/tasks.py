@@ -28,8 +28,48 @@ from .schemas import errors, page_errors
 
 _STAMP = serializers.DateTimeField()
 
+# The columns TaskOut shows, in the order of a list row: a list reads only these (no engine state,
+# spec or draft), as plain values rather than five models per row.
+LIST_COLUMNS = ("id", "instance_id", "instance__business_key", "instance__definition__key", "bpmn_id", "name",
+                "documentation", "lane", "candidate_role", "candidate_unit__name", "assignee__username", "due_at",
+                "state", "form_key", "created_at", "completed_at")
+
+
+def row_of(task: HumanTask) -> tuple:
+    """A task model as a list row (``LIST_COLUMNS``)."""
+    unit, assignee = task.candidate_unit, task.assignee
+    return (task.id, task.instance_id, task.instance.business_key, task.instance.definition.key, task.bpmn_id,
+            task.name, task.documentation, task.lane, task.candidate_role, unit.name if unit else None,
+            assignee.username if assignee else None, task.due_at, task.state, task.form_key, task.created_at,
+            task.completed_at)
+
+
+def list_rows(rows):
+    return rows.select_related(None).values_list(*LIST_COLUMNS)
+
+
+class Stamps:
+    """DRF's ``DateTimeField`` output (ISO 8601 in the current time zone, ``Z`` for UTC), with the zone
+    looked up once per list instead of once per value."""
+
+    def __init__(self):
+        self.zone = _STAMP.default_timezone()
+
+    def __call__(self, value: dt.datetime | None) -> str | None:
+        if not value:
+            return None
+        if value.tzinfo is None:  # naive: DRF's own answer
+            return _STAMP.to_representation(value)
+        try:
+            text = value.astimezone(self.zone).isoformat()
+        except OverflowError:  # out of range: DRF's own answer (its error)
+            return _STAMP.to_representation(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
 
 class TaskOut(serializers.ModelSerializer):
+    """A task: from a model or from a list row (``LIST_COLUMNS``), which lists read instead of models."""
+
     key = serializers.CharField(source="instance.definition.key")
     business_key = serializers.CharField(source="instance.business_key")
     candidate_unit = serializers.CharField(source="candidate_unit.name", default=None, allow_null=True)
@@ -43,11 +83,14 @@ class TaskOut(serializers.ModelSerializer):
                   "candidate_role", "candidate_unit", "assignee", "due_at", "state", "form_key", "created_at",
                   "completed_at", "light", "workdays_left"]
 
+    def _shared(self, name: str, make):
+        root = self.parent or self  # one calendar (one query) and one time zone for the whole list
+        if not hasattr(root, name):
+            setattr(root, name, make())
+        return getattr(root, name)
+
     def _calendar(self) -> WorkingCalendar:
-        root = self.parent or self  # one calendar (one query) for the whole list
-        if not hasattr(root, "_duban_calendar"):
-            root._duban_calendar = WorkingCalendar()
-        return root._duban_calendar
+        return self._shared("_duban_calendar", WorkingCalendar)
 
     def get_light(self, obj) -> str | None:
         if obj.state != HumanTaskState.READY:
@@ -59,31 +102,29 @@ class TaskOut(serializers.ModelSerializer):
             return None
         return workdays_left(obj.due_at, calendar=self._calendar())
 
-    def to_representation(self, task: HumanTask) -> dict:
+    def to_representation(self, task: HumanTask | tuple) -> dict:
         """The same fields, written out: generic field-by-field serialising was most of a list's cost."""
-        stamp = _STAMP.to_representation  # (building this serializer's fields would cost more than the row)
-        unit, assignee = task.candidate_unit, task.assignee
+        (pk, instance_id, business_key, key, bpmn_id, name, documentation, lane, candidate_role, unit, assignee,
+         due_at, state, form_key, created_at, completed_at) = task if isinstance(task, tuple) else row_of(task)
+        stamp = self._shared("_duban_stamps", Stamps)
+        ready = state == HumanTaskState.READY
         return {
-            "id": task.id, "instance": task.instance_id, "key": task.instance.definition.key,
-            "business_key": task.instance.business_key, "bpmn_id": task.bpmn_id, "name": task.name,
-            "documentation": task.documentation, "lane": task.lane, "candidate_role": task.candidate_role,
-            "candidate_unit": unit.name if unit else None, "assignee": assignee.username if assignee else None,
-            "due_at": stamp(task.due_at) if task.due_at else None, "state": task.state, "form_key": task.form_key,
-            "created_at": stamp(task.created_at),
-            "completed_at": stamp(task.completed_at) if task.completed_at else None,
-            "light": self.get_light(task), "workdays_left": self.get_workdays_left(task),
+            "id": pk, "instance": instance_id, "key": key, "business_key": business_key, "bpmn_id": bpmn_id,
+            "name": name, "documentation": documentation, "lane": lane, "candidate_role": candidate_role,
+            "candidate_unit": unit, "assignee": assignee, "due_at": stamp(due_at), "state": state,
+            "form_key": form_key, "created_at": stamp(created_at), "completed_at": stamp(completed_at),
+            **self._lights(due_at, ready),
         }
 
-
-# The columns TaskOut shows: a list reads only these (and no engine state, spec or draft).
-LIST_COLUMNS = ("id", "instance_id", "instance__business_key", "instance__definition__key", "bpmn_id", "name",
-                "documentation", "lane", "candidate_role", "candidate_unit__name", "assignee__username", "due_at",
-                "state", "form_key", "created_at", "completed_at")
-
-
-def list_rows(rows):
-    return (rows.select_related(None).select_related("instance__definition", "candidate_unit", "assignee")
-            .only(*LIST_COLUMNS))
+    def _lights(self, due_at: dt.datetime | None, ready: bool) -> dict:
+        """``light`` and ``workdays_left`` as ``get_light`` and ``get_workdays_left`` give them, the
+        working days counted once for both."""
+        if not ready:
+            return {"light": None, "workdays_left": None}
+        if due_at is None:
+            return {"light": light_for(None), "workdays_left": None}
+        left = workdays_left(due_at, calendar=self._calendar())
+        return {"light": light_for(due_at, calendar=self._calendar(), workdays=left), "workdays_left": left}
 
 
 FIRST_PAGES = FirstPages(list_rows)  # an unfiltered first page: compiled queries

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
+from tests.builders import simple_user_process
 from workflows.compiled import CompiledQuery, insert_returning, insert_rows, save_fields
 from workflows.org.models import Membership, Unit
 
@@ -42,6 +43,35 @@ def test_text_values_fill_their_slots(schools, person):
     assert ROLES_OF("pr", schools["B"].pk) == ["principal"]
     assert ROLES_OF("li", schools["B"].pk) == []
     assert ROLES_OF("nobody' OR '1'='1", schools["A"].pk) == []  # a value, never SQL
+
+
+def test_value_rows_come_back_as_the_orm_gives_them_converted_trimmed_and_flat(bureau, schools):
+    """JSON, binary and date-time columns pass through the database's and the fields' converters;
+    a column selected only to order by is not part of a row."""
+    from workflows.processes.models import ProcessDefinition, ProcessInstance
+    from workflows.processes.services.definitions import definition_deploy
+    from workflows.processes.services.instances import instance_start
+
+    definition_deploy(files={"p.bpmn": simple_user_process("p")})
+    definition = ProcessDefinition.objects.get(key="p")
+    instance_start(definition=definition, unit=schools["A"], refs={"work_item": 3, "note": "甲"})
+    instance_start(definition=definition, unit=None)
+
+    def build(status):
+        return ProcessInstance.objects.filter(status=status).extra(select={"rank": "1"}).order_by("pk") \
+            .values_list("pk", "refs", "state", "started_at", "next_timer_at", "unit__name")
+
+    rows = CompiledQuery(build, slots=(str,))
+    flat = CompiledQuery(lambda status: ProcessInstance.objects.filter(status=status).order_by("pk")
+                         .values_list("refs", flat=True), slots=(str,))
+    statuses = set(ProcessInstance.objects.values_list("status", flat=True))
+    assert statuses and any(ProcessInstance.objects.values_list("refs", flat=True))
+    for status in statuses:
+        expected = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in build(status)]
+        found = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows(status)]
+        assert found == expected and all(type(row) is tuple for row in rows(status))
+        assert flat(status) == list(build(status).values_list("refs", flat=True))
+        assert all(isinstance(row[1], dict) and row[3].tzinfo is not None for row in found)
 
 
 def test_values_of_the_wrong_kind_are_refused(schools):

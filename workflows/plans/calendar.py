@@ -65,7 +65,8 @@ class WorkingCalendar:
         # The office's days first; every other day is memoised as it is first asked (a list of
         # tasks asks about the same few weeks over and over).
         self._days: dict[dt.date, bool] = dict(office_days())
-        self._between: dict[tuple[dt.date, dt.date], int] = {}  # many tasks share a due date
+        # From a start day (today, for a list): the working days up to each later day, counted once.
+        self._counts: dict[dt.date, list[int]] = {}
 
     def is_workday(self, day: dt.date) -> bool:
         known = self._days.get(day)
@@ -87,11 +88,11 @@ class WorkingCalendar:
         """Working days after ``start`` up to and including ``end`` (negative if end is earlier)."""
         if end < start:
             return -self.workdays_between(end, start)
-        known = self._between.get((start, end))
-        if known is None:
-            known = self._between[start, end] = sum(
-                self.is_workday(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
-        return known
+        counts = self._counts.setdefault(start, [0])  # counts[i]: working days in (start, start + i days]
+        days = (end - start).days
+        while len(counts) <= days:
+            counts.append(counts[-1] + self.is_workday(start + dt.timedelta(days=len(counts))))
+        return counts[days]
 
 
 @lru_cache(maxsize=4096)

@@ -14,16 +14,18 @@ DEFAULT_YELLOW_WORKDAYS = 3
 
 
 def light_for(due_at: dt.datetime | None, *, now: dt.datetime | None = None,
-              yellow_workdays: int = DEFAULT_YELLOW_WORKDAYS, calendar: WorkingCalendar | None = None) -> str:
-    """The light of one open task."""
+              yellow_workdays: int = DEFAULT_YELLOW_WORKDAYS, calendar: WorkingCalendar | None = None,
+              workdays: int | None = None) -> str:
+    """The light of one open task (``workdays``: its ``workdays_left``, if counted already)."""
     if due_at is None:
         return GREEN
     now = now or timezone.now()
     if now > due_at:
         return RED
-    calendar = calendar or WorkingCalendar()
-    left = calendar.workdays_between(now.astimezone(LOCAL).date(), due_at.astimezone(LOCAL).date())
-    return YELLOW if left <= yellow_workdays else GREEN
+    if workdays is None:
+        calendar = calendar or WorkingCalendar()
+        workdays = calendar.workdays_between(now.astimezone(LOCAL).date(), due_at.astimezone(LOCAL).date())
+    return YELLOW if workdays <= yellow_workdays else GREEN
 
 
 def worst(lights: Iterable[str]) -> str:
