@@ -42,6 +42,9 @@ def django_database(name: str = "bench") -> Iterator[str]:
     from workflows.processes.services.definitions import definition_deploy_folder
 
     definition_deploy_folder(folder=ROOT / "bpmn")
+    from service.gc_tuning import tune_for_serving
+
+    tune_for_serving()  # as gunicorn and Celery workers run (service/wsgi.py, service/celery.py)
     print(machine_reference())
     try:
         yield f"{connection.vendor} ({name})"
