@@ -92,6 +92,10 @@ def park(ids: range, next_timer_at) -> None:
     with connection.cursor() as cursor:  # clean up and write out the update before the next measurement
         if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE processes_processinstance")
+            # The instances' task rows came in bulk too: the planner's statistics of them as autovacuum
+            # would have them by now. Stale (a fiftieth of the rows), they turned a step's read of its
+            # chunk's task rows from an index scan of 0.1 ms into a bitmap scan of 28 ms.
+            cursor.execute("ANALYZE processes_humantask")
             cursor.execute("CHECKPOINT")
         else:
             cursor.execute("ANALYZE")
