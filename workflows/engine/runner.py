@@ -321,8 +321,13 @@ def _end_untriggered_event_subprocesses(workflow: BpmnWorkflow) -> bool:
     """Where a (sub)process waits only on event subprocesses whose start never fired, cancel them."""
     ended = False
     for process in [workflow, *workflow.subprocesses.values()]:
+        # Looks over the process's own tasks first, not walks: no end waits here, or something
+        # other than a subprocess is still active.
         if not any(isinstance(t.task_spec, _EndJoin) and t.state == TaskState.WAITING for t in process.tasks.values()):
-            continue  # a look over the tasks, not a walk: no end waits here
+            continue
+        if not all(isinstance(t.task_spec, _EndJoin | SubWorkflowTask)
+                   for t in process.tasks.values() if t.has_state(_ACTIVE)):
+            continue
         tasks = process.get_tasks(state=_ACTIVE, skip_subprocesses=True)
         joins = [t for t in tasks if isinstance(t.task_spec, _EndJoin) and t.state == TaskState.WAITING]
         others = [t for t in tasks if not isinstance(t.task_spec, _EndJoin)]
