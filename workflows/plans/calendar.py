@@ -67,6 +67,8 @@ class WorkingCalendar:
         self._days: dict[dt.date, bool] = dict(office_days())
         # From a start day (today, for a list): the working days up to each later day, counted once.
         self._counts: dict[dt.date, list[int]] = {}
+        # After this day only the weekday rule applies (no official data, no day the office entered).
+        self._rule_only_after = max([dt.date(official_years().stop - 1, 12, 31), *self._days])
 
     def is_workday(self, day: dt.date) -> bool:
         known = self._days.get(day)
@@ -88,11 +90,21 @@ class WorkingCalendar:
         """Working days after ``start`` up to and including ``end`` (negative if end is earlier)."""
         if end < start:
             return -self.workdays_between(end, start)
+        if end > self._rule_only_after:  # the far part by formula: a due date years away costs no walk
+            cut = max(start, self._rule_only_after)
+            return self.workdays_between(start, cut) + _weekdays_after(cut, end)
         counts = self._counts.setdefault(start, [0])  # counts[i]: working days in (start, start + i days]
         days = (end - start).days
         while len(counts) <= days:
             counts.append(counts[-1] + self.is_workday(start + dt.timedelta(days=len(counts))))
         return counts[days]
+
+
+def _weekdays_after(start: dt.date, end: dt.date) -> int:
+    """Mondays to Fridays after ``start`` up to and including ``end``."""
+    weeks, rest = divmod((end - start).days, 7)
+    first = start.weekday()
+    return weeks * 5 + sum((first + i) % 7 < 5 for i in range(1, rest + 1))
 
 
 @lru_cache(maxsize=4096)

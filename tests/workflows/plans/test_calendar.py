@@ -55,3 +55,16 @@ def test_an_edit_of_the_office_days_counts_at_once_and_other_processes_within_a_
     assert not WorkingCalendar().is_workday(D(2031, 1, 6))
     day.delete()  # deleted here: read again at once
     assert WorkingCalendar().is_workday(D(2031, 1, 6))
+
+
+def test_working_days_beyond_every_known_year_are_counted_as_weekdays_without_a_walk():
+    CalendarDay.objects.create(date=D(2033, 3, 7), is_workday=False, note="校庆")  # a Monday the office entered
+    calendar, walked = WorkingCalendar(), WorkingCalendar()
+    start = D(2024, 12, 20)
+    for end in (D(2031, 1, 3), D(2033, 3, 6), D(2033, 3, 7), D(2033, 3, 8), D(2036, 2, 29), D(2040, 7, 4)):
+        by_day = sum(walked.is_workday(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
+        assert calendar.workdays_between(start, end) == by_day, end
+        assert calendar.workdays_between(end, start) == -by_day
+    far = calendar.workdays_between(start, D(9999, 12, 31))  # a due date nobody will reach: answered at once
+    assert far - calendar.workdays_between(start, D(9999, 12, 24)) == 5
+    assert len(calendar._days) < 5000
