@@ -82,6 +82,12 @@ def test_runnable_files_complete_through_duban(entry: Entry, admin):
             _deploy(entry, admin)
         assert any("compensation" in i["message"] and i["line"] for i in refusal.value.details["issues"])
         return
+    if _uses(entry, b"print("):
+        # duban refuses print() in scripts (docs/security.md): its output would reach nobody
+        with pytest.raises(Invalid) as refusal:
+            _deploy(entry, admin)
+        assert any("print() is not available" in i["message"] and i["line"] for i in refusal.value.details["issues"])
+        return
     by_key = {d.key: d for d in _deploy(entry, admin)}
     for key in entry.run_keys():
         instance = _drive(instance_start(definition=by_key[key], actor=admin), admin, fire_timers=True)

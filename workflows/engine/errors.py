@@ -35,7 +35,11 @@ class BpmnValidationError(Exception):
 
 
 class ScriptError(Exception):
-    """A script, condition or expression failed or was refused while a task ran."""
+    """A script, condition or expression failed or was refused; ``line`` is the script's line, when known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 class ScriptTimeout(ScriptError):

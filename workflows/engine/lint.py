@@ -4,6 +4,8 @@ Each rule is general (an element kind, an attribute, an expression), never a per
 """
 from __future__ import annotations
 
+import dataclasses
+
 from lxml import etree
 
 from .errors import ScriptError, ValidationIssue
@@ -72,7 +74,10 @@ def _check_expression(element: etree._Element, mode: str, filename: str) -> list
     try:
         compile_script(text, mode)
     except ScriptError as exc:
-        return [_issue(filename, element, f"{kind} refused: {exc}", line_of=element)]
+        issue = _issue(filename, element, f"{kind} refused: {exc}", line_of=element)
+        if exc.line and issue.line:  # the refused line itself: the script's first line is the element's
+            issue = dataclasses.replace(issue, line=issue.line + exc.line - 1)
+        return [issue]
     except Exception as exc:  # anything else RestrictedPython trips over is still a refusal
         return [_issue(filename, element, f"{kind} cannot be compiled: {type(exc).__name__}: {exc}",
                        line_of=element)]

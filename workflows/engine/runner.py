@@ -49,10 +49,10 @@ _EVENT_KINDS = {"MessageEventDefinition": "message", "SignalEventDefinition": "s
 class Process:
     """A deployed process version: its spec text and dialect, bound to a script engine."""
 
-    def __init__(self, spec: str, dialect: str, time_limit: float = 2.0):
+    def __init__(self, spec: str, dialect: str, time_limit: float = 2.0, memory_limit_mb: int = 256):
         self.dialect = dialect
         self.specs = serializer.parse_specs(spec, dialect)
-        self.script_engine = ScriptEngine(time_limit)
+        self.script_engine = ScriptEngine(time_limit, memory_limit_mb)
         self.catches_messages_or_signals = _catches_messages_or_signals(self.specs)
         self.rules = _rules_that_apply(self.specs)
 
