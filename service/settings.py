@@ -165,6 +165,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- duban --------------------------------------------------------------------------------------
 DUBAN_SCRIPT_TIME_LIMIT = float(os.environ.get("DUBAN_SCRIPT_TIME_LIMIT", "2"))
+DUBAN_SCRIPT_MEMORY_LIMIT_MB = int(os.environ.get("DUBAN_SCRIPT_MEMORY_LIMIT_MB", "256"))
 DUBAN_SWEEP_BATCH = int(os.environ.get("DUBAN_SWEEP_BATCH", "500"))
 
 EMAIL_BACKEND = os.environ.get("DUBAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
