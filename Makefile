@@ -45,6 +45,7 @@ bench: install
 	$(BENCH_PG) $(PY) -m benchmarks.http_single
 	DATABASE_URL= $(PY) -m benchmarks.inbox 10000 1000 100
 	DATABASE_URL= $(PY) -m benchmarks.completion_vs_fanout 10 100
+	$(PY) -m benchmarks.script_sandbox 2000
 
 lint: install
 	$(VENV)/bin/ruff check .
