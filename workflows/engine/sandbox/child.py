@@ -52,7 +52,7 @@ def run(mode: str, source: str, context: dict, external: dict | None) -> tuple:
     try:
         code = compile_source(source, mode)
     except CompileRefusal as exc:
-        return ("refused", str(exc), None)
+        return ("refused", str(exc), exc.line)
     try:
         if mode == "eval":
             names = MissingIsNone(external or {})
