@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "service.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every response (settings below)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,6 +144,30 @@ DUBAN_MAX_UPLOAD_BYTES = int(os.environ.get("DUBAN_MAX_UPLOAD_BYTES", str(10 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = DUBAN_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DUBAN_MAX_UPLOAD_BYTES
 MEDIA_ROOT = VAR_DIR / "media"
+
+# --- Content Security Policy (django-csp) -------------------------------------------------------
+# Pages run only duban's own script files: no inline script or handler, so text someone puts into a
+# page (a BPMN file's documentation, a name, a comment) cannot run in a reader's browser.
+# default-src 'self'   anything not named below comes from duban's origin only
+# script-src 'self'    static files only (templates carry none inline; the diagram's XML is JSON data)
+# style-src 'self'     duban.css and bpmn-js.css; bpmn-js styles elements through the DOM, which CSP allows
+# img-src 'self' data: bpmn-js draws its icons and logo from data: URLs
+# object-src 'none'    no plugins
+# frame-ancestors 'none'  no page is framed by another site (clickjacking; X-Frame-Options says it too)
+# base-uri 'self', form-action 'self'  an injected <base> or <form> cannot point elsewhere
+# The API docs (/api/docs/) keep the same policy: their initialiser and style are files (service/api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"

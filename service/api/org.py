@@ -1,4 +1,4 @@
-"""Org: units, people, memberships (everyone reads; the office writes)."""
+"""Org: units, people, memberships (people and memberships as far as the reader's scope; the office writes)."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.org.models import Membership, Role, Unit, UnitKind
+from workflows.plans.scope import memberships_visible, people_visible
 
 from .common import get_in_scope, list_create_view, require_office
 from .schemas import errors
@@ -60,10 +61,12 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 UnitList = list_create_view(lambda request: Unit.objects.select_related("parent").order_by("code"), UnitSerializer,
                        "Units (bureau, office, departments, schools…).")
-PersonList = list_create_view(lambda request: get_user_model().objects.order_by("username"), PersonSerializer,
-                              "People.")
-MembershipList = list_create_view(lambda request: Membership.objects.select_related("user", "unit").order_by("id"),
-                             MembershipSerializer, "Who holds which role in which unit.")
+PersonList = list_create_view(lambda request: people_visible(request.user).order_by("username"), PersonSerializer,
+                              "People: the office and the leading group see everyone, others the people of their "
+                              "units and the units below them.")
+MembershipList = list_create_view(
+    lambda request: memberships_visible(request.user).select_related("user", "unit").order_by("id"),
+    MembershipSerializer, "Who holds which role in which unit (as far as the people one sees).")
 
 
 class UnitView(APIView):

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from workflows.processes.models import EscalationLevel, HumanTaskState
 from workflows.processes.services.escalations import escalation_acknowledge, escalation_chase
 
 from .common import attempt
+from .filters import EscalationAction, bad_request
 
 LEVELS = [EscalationLevel.REMINDER, EscalationLevel.CHASE, EscalationLevel.SUPERVISE]
 
@@ -23,10 +25,13 @@ LEVELS = [EscalationLevel.REMINDER, EscalationLevel.CHASE, EscalationLevel.SUPER
 @login_required
 def board(request):
     if request.method == "POST":
-        pk = int(request.POST.get("escalation", 0))
-        if request.POST.get("action") == "acknowledge":
+        form = EscalationAction(request.POST)
+        if not form.is_valid():
+            return bad_request(request, form, back=reverse("web:board"))
+        pk = form.cleaned_data["escalation"]
+        if form.cleaned_data["action"] == "acknowledge":
             attempt(request, lambda: escalation_acknowledge(escalation_id=pk, actor=request.user), _("Acknowledged."))
-        elif request.POST.get("action") == "chase":
+        else:
             attempt(request, lambda: escalation_chase(escalation_id=pk, actor=request.user), _("Reminder sent."))
         return redirect("web:board")
     now = timezone.now()

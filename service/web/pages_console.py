@@ -1,12 +1,11 @@
 """The office console: processes (upload, diagram), org and work items, cycles, progress, summaries."""
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from workflows.org.models import Unit
@@ -21,6 +20,7 @@ from workflows.processes.models import AuditAction, AuditEvent, HumanTaskState, 
 from workflows.processes.services.definitions import definition_deploy
 
 from .common import attempt
+from .filters import DiagramFilters, bad_request
 from .layout import with_layout
 
 
@@ -63,20 +63,28 @@ def upload(request):
 @login_required
 def diagram(request, key: str, version: int):
     definition = get_object_or_404(ProcessDefinition.objects.select_related("deployment"), key=key, version=version)
+    filters = DiagramFilters(request.GET)
+    if not filters.is_valid():
+        return bad_request(request, filters, back=reverse("web:diagram", args=[key, version]))
+    instance_id = filters.cleaned_data["instance"]
+    if instance_id is None and not is_office(request.user):
+        raise PermissionDenied
+    active, done = _marks(request.user, definition, instance_id) if instance_id else ([], [])
     files = [f for f in definition.deployment.files.order_by("name") if not f.name.endswith(".json")]
     xml = next((f.content for f in files if f'id="{key}"' in f.content), files[0].content if files else "")
-    active, done = [], []
-    instance_id = request.GET.get("instance")
-    if instance_id and instance_id.isdigit():
-        instance = get_object_or_404(instances_visible(request.user), pk=int(instance_id))
-        active = list(instance.human_tasks.filter(state=HumanTaskState.READY).values_list("bpmn_id", flat=True))
-        done = list(instance.human_tasks.filter(state=HumanTaskState.COMPLETED).values_list("bpmn_id", flat=True))
-        done += [e.detail.get("bpmn_id") for e in AuditEvent.objects.filter(
-            instance_id=instance.pk, action=AuditAction.TASK_COMPLETED) if e.detail.get("bpmn_id")]
-    elif not is_office(request.user):
-        raise PermissionDenied
-    return render(request, "web/diagram.html", {"definition": definition, "xml": json.dumps(with_layout(xml)),
-                                                "active": json.dumps(active), "done": json.dumps(sorted(set(done)))})
+    # Plain values: the template embeds them with json_script, never as script text.
+    return render(request, "web/diagram.html", {"definition": definition, "xml": with_layout(xml),
+                                                "active": active, "done": done})
+
+
+def _marks(user, definition: ProcessDefinition, instance_id: int) -> tuple[list[str], list[str]]:
+    """The instance's active and completed task ids; 404 unless the user sees it and it runs this version."""
+    instance = get_object_or_404(instances_visible(user), pk=instance_id, definition=definition)
+    active = list(instance.human_tasks.filter(state=HumanTaskState.READY).values_list("bpmn_id", flat=True))
+    done = list(instance.human_tasks.filter(state=HumanTaskState.COMPLETED).values_list("bpmn_id", flat=True))
+    done += [e.detail.get("bpmn_id") for e in AuditEvent.objects.filter(
+        instance_id=instance.pk, action=AuditAction.TASK_COMPLETED) if e.detail.get("bpmn_id")]
+    return active, sorted(set(done))
 
 
 @login_required

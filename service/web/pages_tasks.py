@@ -19,6 +19,7 @@ from workflows.processes.services import human_tasks as svc
 from workflows.processes.services.attachments import attachment_add
 
 from .common import attempt
+from .filters import InboxFilters, problems
 from .schema_form import data_from_post, fields_for
 
 
@@ -32,8 +33,11 @@ def _decorate(tasks, calendar: WorkingCalendar) -> list:
 
 @login_required
 def inbox(request):
-    params = request.GET
-    page = Paginator(inbox_rows(user=request.user, params=params), 30).get_page(params.get("page"))
+    params, filters = request.GET, InboxFilters(request.GET)
+    if not filters.is_valid():  # 400 on the page, its filters shown with what was wrong in them
+        return render(request, "web/inbox.html", {"page": [], "tab": params.get("tab") or "all", "params": params,
+                                                  "problems": problems(filters)}, status=400)
+    page = Paginator(inbox_rows(user=request.user, params=filters.params()), 30).get_page(params.get("page"))
     _decorate(page.object_list, WorkingCalendar())
     return render(request, "web/inbox.html", {"page": page, "tab": params.get("tab") or "all", "params": params})
 

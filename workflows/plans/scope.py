@@ -2,6 +2,7 @@
 the work items their department is responsible for, and their own tasks."""
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
@@ -96,3 +97,22 @@ def bulletins_visible(user: AbstractBaseUser) -> QuerySet:
         return rows
     units = Membership.objects.filter(user=user).values_list("unit_id", flat=True)
     return rows.filter(status=BulletinStatus.PUBLISHED, receipts__unit_id__in=units).distinct()
+
+
+def people_visible(user: AbstractBaseUser) -> QuerySet:
+    """The office and the leading group: everyone; others: the people of their units and the units
+    below them (a school its own staff, a department its own), and themselves."""
+    rows = get_user_model().objects.all()
+    if sees_everything(user):
+        return rows
+    members = Membership.objects.filter(unit_id__in=units_in_scope(user)).values("user_id")
+    return rows.filter(Q(pk=user.pk) | Q(pk__in=members))
+
+
+def memberships_visible(user: AbstractBaseUser) -> QuerySet[Membership]:
+    """Who holds which role where, as far as ``people_visible``: the memberships of the units in scope
+    (and the user's own)."""
+    rows = Membership.objects.all()
+    if sees_everything(user):
+        return rows
+    return rows.filter(Q(user=user) | Q(unit_id__in=units_in_scope(user)))

@@ -1,0 +1,62 @@
+"""What the pages read from a query string or a small form, validated like the API's query parameters.
+
+A bad date or id answers 400 with the problems in the user's language (``bad_request``), before
+anything is read or changed; a valid form's ``cleaned_data`` is what the selectors are given.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from service.api.common import MAX_ID
+from workflows.plans.inbox import ORDERINGS, TABS
+from workflows.processes.models import HumanTaskState
+
+ISO_DATE = ["%Y-%m-%d"]  # what a date input sends and the API takes; the ORM is given the parsed date
+
+
+def _id(label: str, required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=1, max_value=MAX_ID, required=required)
+
+
+def _choices(values) -> list[tuple[str, str]]:
+    return [(value, value) for value in values]
+
+
+class InboxFilters(forms.Form):
+    tab = forms.ChoiceField(label=_("Tab"), choices=_choices(TABS), required=False)
+    state = forms.ChoiceField(label=_("State"), choices=HumanTaskState.choices, required=False)
+    due_before = forms.DateField(label=_("Due by"), input_formats=ISO_DATE, required=False)
+    due_after = forms.DateField(label=_("Due after"), input_formats=ISO_DATE, required=False)
+    light = forms.ChoiceField(label=_("Light"), choices=_choices(("red", "yellow", "green")), required=False)
+    work_item = _id(_("Work item"))
+    cycle = _id(_("Cycle"))
+    unit = _id(_("Unit"))
+    ordering = forms.ChoiceField(label=_("Order"), choices=_choices(ORDERINGS), required=False)
+
+    def params(self) -> dict:
+        """The filters that are set, parsed (dates as dates, ids as numbers), for ``inbox_rows``."""
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class EscalationAction(forms.Form):
+    escalation = _id(_("Escalation"), required=True)
+    action = forms.ChoiceField(label=_("Action"), choices=_choices(("acknowledge", "chase")))
+
+
+class DiagramFilters(forms.Form):
+    instance = _id(_("Instance"))
+
+
+def problems(form: forms.Form) -> list[str]:
+    """Each bad field as "label: message", in the user's language."""
+    return [gettext("%(field)s: %(problem)s") % {"field": form.fields[name].label if name in form.fields else name,
+                                                 "problem": " ".join(errors)} for name, errors in form.errors.items()]
+
+
+def bad_request(request: HttpRequest, form: forms.Form, back: str) -> HttpResponse:
+    """400: the page says what could not be read and that nothing was changed."""
+    return render(request, "web/bad_request.html", {"problems": problems(form), "back": back}, status=400)
