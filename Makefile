@@ -18,6 +18,8 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed
 
+# The demo runs with DEBUG on (and so the development secret key); production leaves DUBAN_DEBUG unset.
+run: export DUBAN_DEBUG ?= 1
 run: install
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null 2>&1 || true
 	$(PY) manage.py migrate --noinput

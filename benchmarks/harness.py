@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -25,6 +26,7 @@ def django_database(name: str = "bench") -> Iterator[str]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "service.settings")
     os.environ.setdefault("DUBAN_LOG_LEVEL", "WARNING")
     os.environ.setdefault("DUBAN_DEBUG", "0")  # as in production: no per-query logging in the timings
+    os.environ.setdefault("DUBAN_SECRET_KEY", secrets.token_urlsafe(50))  # with DEBUG off a key of its own
     os.environ.setdefault("DUBAN_VAR_DIR", tempfile.mkdtemp(prefix="duban-bench-"))
     import django
 

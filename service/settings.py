@@ -5,10 +5,12 @@ embedded SQLite-backed broker. Set them for PostgreSQL and Redis/RabbitMQ.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,8 +23,13 @@ def env_bool(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("DUBAN_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-DEBUG = env_bool("DUBAN_DEBUG", True)
+DEBUG = env_bool("DUBAN_DEBUG", False)  # `make run` sets DUBAN_DEBUG=1 for the demo
+_DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("DUBAN_SECRET_KEY") or _DEV_SECRET_KEY
+if SECRET_KEY == _DEV_SECRET_KEY and not DEBUG:
+    raise ImproperlyConfigured("DUBAN_SECRET_KEY is not set: set it to a long random value (sessions, CSRF tokens "
+                               "and password reset links are signed with it), or DUBAN_DEBUG=1 on a development "
+                               "machine.")
 ALLOWED_HOSTS = [h for h in os.environ.get("DUBAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
                  if h]
 
@@ -35,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "service",
@@ -47,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "service.middleware.RequestIdMiddleware",
+    "service.api.middleware.ApiErrorMiddleware",  # JSON, never an HTML page, for errors under /api/
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every response (settings below)
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,8 +63,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "service.uploads.RequestSizeMiddleware",  # before anything reads the body (CSRF reads a form's)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out sign-in answers service.signin.lockout_response
 ]
 
 ROOT_URLCONF = "service.urls"
@@ -91,6 +102,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+# django-axes first: a locked-out username at an address is refused before its password is checked.
+AUTHENTICATION_BACKENDS = ["service.signin.SignInBackend", "django.contrib.auth.backends.ModelBackend"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -118,7 +131,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "service.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("DUBAN_LOGIN_RATE", "10/min")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -141,8 +153,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 DUBAN_MAX_UPLOAD_BYTES = int(os.environ.get("DUBAN_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = DUBAN_MAX_UPLOAD_BYTES + 1024 * 1024
+# A body longer than this is refused (413) before it is read; one file of the largest size and its form fit.
+DUBAN_MAX_REQUEST_BYTES = int(os.environ.get("DUBAN_MAX_REQUEST_BYTES", str(DUBAN_MAX_UPLOAD_BYTES + 1024 * 1024)))
+DUBAN_MAX_FILES_PER_TASK = int(os.environ.get("DUBAN_MAX_FILES_PER_TASK", "20"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = DUBAN_MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = DUBAN_MAX_UPLOAD_BYTES
+# The first handler stops reading as soon as one file passes DUBAN_MAX_UPLOAD_BYTES.
+FILE_UPLOAD_HANDLERS = ["service.uploads.BoundedUploadHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Content Security Policy (django-csp) -------------------------------------------------------
@@ -193,6 +212,39 @@ DUBAN_SCRIPT_TIME_LIMIT = float(os.environ.get("DUBAN_SCRIPT_TIME_LIMIT", "2"))
 DUBAN_SCRIPT_MEMORY_LIMIT_MB = int(os.environ.get("DUBAN_SCRIPT_MEMORY_LIMIT_MB", "256"))
 DUBAN_SWEEP_BATCH = int(os.environ.get("DUBAN_SWEEP_BATCH", "500"))
 
+# --- HTTPS, proxies, sign-in (README's configuration table) ------------------------------------
+# Cookies go over HTTPS only unless DUBAN_DEBUG=1 (or DUBAN_SECURE_COOKIES=0 on a plain-HTTP intranet).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DUBAN_SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DUBAN_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # probes speak plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("DUBAN_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DUBAN_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DUBAN_HSTS_PRELOAD", False)
+if env_bool("DUBAN_PROXY_SSL_HEADER", False):  # only behind a TLS proxy that sets (and overwrites) the header
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front append to X-Forwarded-For; 0: the client is REMOTE_ADDR (service/signin.py).
+DUBAN_PROXY_COUNT = int(os.environ.get("DUBAN_PROXY_COUNT", "0"))
+
+# A cache every process shares: Redis at DUBAN_CACHE_URL; without it each process keeps its own
+# (and sign-in failures are counted in the database, which every process shares).
+DUBAN_CACHE_URL = os.environ.get("DUBAN_CACHE_URL", "")
+if DUBAN_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DUBAN_CACHE_URL}}
+
+# Failed sign-ins (pages, admin, POST /api/auth/token/) are counted per username at an address: after
+# DUBAN_LOGIN_ATTEMPTS failures that pair is refused (429) until DUBAN_LOGIN_LOCKOUT_MINUTES pass without one.
+AXES_FAILURE_LIMIT = int(os.environ.get("DUBAN_LOGIN_ATTEMPTS", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("DUBAN_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = ("axes.handlers.cache.AxesCacheHandler" if DUBAN_CACHE_URL
+                else "axes.handlers.database.AxesDatabaseHandler")
+AXES_CLIENT_IP_CALLABLE = "service.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "service.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # failures only; successful sign-ins are not logged row by row
+# API tokens expire this many days after they were issued (a new POST /api/auth/token/ issues a new one).
+DUBAN_TOKEN_DAYS = int(os.environ.get("DUBAN_TOKEN_DAYS", "30"))
+
 EMAIL_BACKEND = os.environ.get("DUBAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DUBAN_FROM_EMAIL", "duban@localhost")
 
@@ -207,5 +259,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"],
                              "formatter": os.environ.get("DUBAN_LOG_FORMAT", "plain")}},
     "root": {"handlers": ["console"], "level": os.environ.get("DUBAN_LOG_LEVEL", "INFO")},
-    "loggers": {"spiff": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
+    # axes: failed and locked-out sign-ins are warnings; its INFO lines repeat every successful one.
+    "loggers": {"spiff": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

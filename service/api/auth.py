@@ -1,17 +1,20 @@
-"""Tokens for API clients: create (throttled against guessing) and revoke."""
+"""Tokens for API clients: create (failed attempts bounded by django-axes, as on the sign-in page) and revoke."""
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from service.signin import lockout_response
 
 from .errors import error
 from .schemas import errors
+from .tokens import token_for
 
 
 class Credentials(serializers.Serializer):
@@ -23,25 +26,21 @@ TokenOut = inline_serializer("Token", fields={"token": serializers.CharField(), 
 
 
 class TokenView(APIView):
-    """POST: exchange a username and password for a token. DELETE: revoke your token."""
-
-    throttle_scope = "login"
+    """POST: exchange a username and password for a token (valid DUBAN_TOKEN_DAYS). DELETE: revoke your token."""
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
-
-    def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(request=Credentials, responses={200: TokenOut, **errors(400, 429)}, auth=[])
     def post(self, request):
         data = Credentials(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
+        if getattr(request, "axes_locked_out", False):  # this username at this address is past the limit
+            return lockout_response(request)
         if user is None or not user.is_active:
-            return error(400, "invalid_credentials", "wrong username or password")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key, "username": user.get_username()})
+            return error(400, "invalid_credentials", _("Wrong username or password."))
+        return Response({"token": token_for(user).key, "username": user.get_username()})
 
     @extend_schema(request=None, responses={204: None, **errors(401)})
     def delete(self, request):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -21,8 +22,8 @@ def error(status_code: int, code: str, message: str, details: object = None) -> 
 @csrf_exempt
 def no_such_endpoint(request, *args, **kwargs) -> JsonResponse:
     """The last route under /api/: a path no endpoint matches (e.g. a non-numeric id) answers the JSON 404 too."""
-    return JsonResponse({"code": "not_found", "message": f"no API endpoint at {request.path}", "details": {}},
-                        status=404)
+    message = _("There is no API endpoint at %(path)s.") % {"path": request.path}
+    return JsonResponse({"code": "not_found", "message": message, "details": {}}, status=404)
 
 
 def exception_handler(exc, context):

@@ -27,8 +27,9 @@ def page_errors(*codes: int) -> dict:
 def document_common_errors(result: dict, generator, request, public) -> dict:
     """Postprocessing hook: the answers DRF gives on any operation, documented on every one that can give them.
 
-    401 wherever a login is required (no ``{}`` among the security requirements); 415 wherever a body is read
-    (a Content-Type no parser accepts).
+    401 wherever a login is required (no ``{}`` among the security requirements); 413 and 415 wherever a body
+    is read (longer than DUBAN_MAX_REQUEST_BYTES or a file past DUBAN_MAX_UPLOAD_BYTES, service/uploads.py; a
+    Content-Type no parser accepts).
     """
     def response(description: str) -> dict:
         return {"description": description,
@@ -42,5 +43,6 @@ def document_common_errors(result: dict, generator, request, public) -> dict:
             if security and {} not in security:
                 operation["responses"].setdefault("401", response("not logged in"))
             if "requestBody" in operation:
+                operation["responses"].setdefault("413", response("request body or file too large"))
                 operation["responses"].setdefault("415", response("unsupported Content-Type"))
     return result

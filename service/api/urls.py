@@ -60,6 +60,7 @@ urlpatterns = [
     path("notifications/", activity.NotificationList.as_view()),
     path("notifications/unread/", activity.NotificationUnread.as_view()),
     path("notifications/read/", activity.NotificationRead.as_view()),
-    # Last: unmatched paths ending in a slash get the JSON 404 (without the slash APPEND_SLASH still redirects).
-    re_path(r"^[\s\S]*/$", errors.no_such_endpoint),
+    # Last: /api/ itself and unmatched paths ending in a slash get the JSON 404 (without the slash APPEND_SLASH
+    # still redirects).
+    re_path(r"^(?:[\s\S]*/)?$", errors.no_such_endpoint),
 ]

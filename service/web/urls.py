@@ -2,12 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import pages_board, pages_bulletins, pages_console, pages_home, pages_tasks
-from .auth import ThrottledLoginView
 
 app_name = "web"
 urlpatterns = [
     path("", pages_home.home, name="home"),
-    path("login/", ThrottledLoginView.as_view(), name="login"),
+    # Failed attempts are bounded by django-axes (service/signin.py).
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", pages_home.notifications, name="notifications"),
     path("inbox/", pages_tasks.inbox, name="inbox"),

@@ -58,6 +58,14 @@ class _CellStyles:
         self._done[kind] = copy(cell._style)
 
 
+def _as_text(ws: Worksheet, row: int, *columns: int) -> None:
+    """Keep names and labels text: openpyxl stores a string starting with '=' as a formula Excel would run."""
+    for column in columns:
+        cell = ws.cell(row=row, column=column)
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def status_label(status: str) -> str:
     """on_time/late/missing → 按时/逾期/未报送 (anything else is shown as given)."""
     return STATUS_LABELS.get(status, status)
@@ -96,16 +104,19 @@ def _fill_summary(ws: Worksheet, table: SummaryTable, styles: _CellStyles) -> No
     headers = [*FIXED_HEADERS, *(item_heading(c) for c in table.columns)]
     ncols, last = len(headers), get_column_letter(len(headers))
     ws.append([table.title])
+    _as_text(ws, 1, 1)
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(bold=True, size=16)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
     ws.append([f"{table.plan_title}　　{table.period}　　报送截止：{chinese_date(table.due_at)}"])
+    _as_text(ws, 2, 1)
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
     ws.row_dimensions[2].height = 20 if len(ws["A2"].value) < 90 else 36
 
     ws.append(headers)
+    _as_text(ws, HEADER_ROW, *range(1, ncols + 1))
     _style_header(ws, HEADER_ROW, ncols)
     longest = max((len(h) for h in headers[len(FIXED_HEADERS):]), default=4)
     ws.row_dimensions[HEADER_ROW].height = 16 * math.ceil(longest / (ITEM_WIDTH // 2 - 1)) + 6
@@ -129,6 +140,7 @@ def _append_school(ws: Worksheet, index: int, row: SummaryRow, ncolumns: int, st
     statuses = [row.status, *(row.cells[i].status if i < len(row.cells) else row.status for i in range(ncolumns))]
     ws.append([index, row.school, status_label(row.status), submitted, *map(status_label, statuses[1:])])
     r = HEADER_ROW + index  # the row just appended (ws.max_row would scan every cell of the sheet)
+    _as_text(ws, r, 2)  # the school's name; the other cells are numbers, dates and fixed labels
     kinds = dict.fromkeys(range(1, 5 + ncolumns), "center")
     kinds[2] = "school"
     for col, status in zip([3, *range(5, 5 + ncolumns)], statuses, strict=True):
@@ -161,6 +173,7 @@ def _fill_figures(ws: Worksheet, table: SummaryTable) -> None:
     for total in table.totals:
         ws.append([headings.get(total.work_item, f"{chinese_numeral(total.work_item)}、"), total.label,
                    _number(total.total)])
+        _as_text(ws, ws.max_row, 1, 2)
         _style_body(ws)
     if table.department_totals:
         ws.append([])
@@ -169,6 +182,7 @@ def _fill_figures(ws: Worksheet, table: SummaryTable) -> None:
         for department, figures in table.department_totals.items():
             for label, value in figures.items():
                 ws.append([department, label, _number(value)])
+                _as_text(ws, ws.max_row, 1, 2)
                 _style_body(ws)
     for col, width in zip("ABC", (36, 30, 14), strict=True):
         ws.column_dimensions[col].width = width
@@ -188,6 +202,7 @@ def _fill_not_reported(ws: Worksheet, names: tuple[str, ...], styles: _CellStyle
     _style_header(ws, 1, 2)
     for index, name in enumerate(names, start=1):
         ws.append([index, name])
+        _as_text(ws, 1 + index, 2)
         styles.apply(ws.cell(row=1 + index, column=1), "center")
         styles.apply(ws.cell(row=1 + index, column=2), "bordered")
     ws.column_dimensions["A"].width = 8

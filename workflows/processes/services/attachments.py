@@ -1,4 +1,4 @@
-"""Attach evidence to a task: size and type limits, stored under random names, sniffed content."""
+"""Attach evidence to a task: size, type and count limits, stored under random names, sniffed content."""
 from __future__ import annotations
 
 import hashlib
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from ..audit import audit_record
 from ..errors import Conflict, Forbidden, Invalid, NotFound
@@ -40,13 +41,20 @@ def _kind(name: str, head: bytes) -> str:
 @transaction.atomic
 def attachment_add(*, task_id: int, actor: AbstractBaseUser, name: str, content: bytes) -> Attachment:
     """Attach a file to a ready task you may act on."""
-    task = HumanTask.objects.select_related("instance").filter(pk=task_id).first()
+    # The task's row is locked, so two uploads at once cannot both take the last free place.
+    task = HumanTask.objects.select_for_update(of=("self",)).select_related("instance").filter(pk=task_id).first()
     if task is None or not can_see(actor, task):
         raise NotFound(f"task {task_id} does not exist")
     if not can_act_on(actor, task):
         raise Forbidden("you may not add evidence to this task")
     if task.state != HumanTaskState.READY:
         raise Conflict(f"the task is already {task.state}")
+    limit = settings.DUBAN_MAX_FILES_PER_TASK
+    if task.attachments.count() >= limit:
+        message = ngettext("This task already holds %(limit)d file of evidence, the most a task may hold.",
+                           "This task already holds %(limit)d files of evidence, the most a task may hold.",
+                           limit) % {"limit": limit}
+        raise Conflict(message, {"file": [message]})
     if not content:
         raise Invalid("the file is empty", {"file": ["empty"]})
     if len(content) > settings.DUBAN_MAX_UPLOAD_BYTES:

@@ -169,3 +169,28 @@ def test_chinese_numerals() -> None:
     """一 to 十, then 十一 and 二十; outside 1–99 stays Arabic."""
     assert [chinese_numeral(n) for n in (1, 2, 8, 10, 11, 20, 25)] == ["一", "二", "八", "十", "十一", "二十", "二十五"]
     assert chinese_numeral(0) == "0" and chinese_numeral(100) == "100"
+
+
+FORMULA_LIKE = ("=HYPERLINK(\"http://example.com\",\"点此\")", "+1+2", "-3+4", "@SUM(A1:A2)", "=1+1")
+
+
+def test_names_that_look_like_formulas_stay_text() -> None:
+    """A school, a title, a figure label, a department or a unit named '=…' (or +, -, @) is text, never a formula."""
+    import dataclasses
+
+    school, title, label, department, unit = FORMULA_LIKE
+    base = _table()
+    table = dataclasses.replace(
+        base, title=title, plan_title="=PLAN()",
+        columns=(SummaryColumn(1, "=A1*2", "=资助中心"), *base.columns[1:]),
+        rows=(_row(school, "missing", None, "MMMMMMMM"), *base.rows[1:]),
+        totals=(FigureTotal(1, "nutrition_students", label, 1260), *base.totals[1:]),
+        department_totals={department: {"=LABEL()": 1}}, not_reported=(unit, "+单位"))
+    wb = _open(table)
+    summary, figures, missing = wb["汇总"], wb["指标"], wb["未报送单位"]
+    cells = [summary["A1"], summary["B4"], figures["B2"], figures["A9"], figures["B9"], missing["B2"], missing["B3"]]
+    assert [(c.value, c.data_type) for c in cells] == [
+        (title, "s"), (school, "s"), (label, "s"), (department, "s"), ("=LABEL()", "s"), (unit, "s"), ("+单位", "s")]
+    assert summary["A2"].value.startswith("=PLAN()") and summary["A2"].data_type == "s"
+    assert summary["E3"].value == "一、=A1*2" and summary["E3"].data_type == "s"
+    assert not [c.coordinate for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
