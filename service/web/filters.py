@@ -51,6 +51,12 @@ class DiagramFilters(forms.Form):
     instance = _id(_("Instance"))
 
 
+class BulletinSections(forms.Form):
+    """How many heading/body pairs the bulletin editor posted (the fields themselves are free text)."""
+
+    section_count = forms.IntegerField(label=_("Sections"), min_value=0, max_value=200)
+
+
 def problems(form: forms.Form) -> list[str]:
     """Each bad field as "label: message", in the user's language."""
     return [gettext("%(field)s: %(problem)s") % {"field": form.fields[name].label if name in form.fields else name,

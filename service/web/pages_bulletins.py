@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from workflows.plans.models import BulletinReceipt
@@ -11,6 +12,7 @@ from workflows.plans.scope import bulletins_visible as visible_bulletins
 from workflows.plans.services import bulletins as svc
 
 from .common import attempt
+from .filters import BulletinSections, bad_request
 
 
 @login_required
@@ -30,9 +32,9 @@ def bulletin_draft(request, cycle: int):
     return redirect("web:progress", pk=cycle)
 
 
-def _sections_from_post(post) -> list[dict]:
+def _sections_from_post(post, count: int) -> list[dict]:
     sections = []
-    for i in range(int(post.get("section_count", 0) or 0)):
+    for i in range(count):
         heading = post.get(f"heading_{i}", "").strip()
         paragraphs = [p.strip() for p in post.get(f"body_{i}", "").split("\n\n") if p.strip()]
         if heading:
@@ -49,10 +51,13 @@ def bulletin(request, pk: int):
     if request.method == "POST":
         action, user = request.POST.get("action"), request.user
         if action == "save":
+            counted = BulletinSections(request.POST)
+            if not counted.is_valid():  # 400 on the page: nothing saved
+                return bad_request(request, counted, back=reverse("web:bulletin", args=[pk]))
+            sections = _sections_from_post(request.POST, counted.cleaned_data["section_count"])
             _ok, errors = attempt(request, lambda: svc.bulletin_update(
                 bulletin_id=pk, actor=user, title=request.POST.get("title", ""),
-                document_number=request.POST.get("document_number", ""),
-                sections=_sections_from_post(request.POST)), _("Saved."))
+                document_number=request.POST.get("document_number", ""), sections=sections), _("Saved."))
         elif action == "submit":
             _ok, errors = attempt(request, lambda: svc.bulletin_submit(bulletin_id=pk, actor=user),
                                   _("Sent to the leader for approval."))

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("DUBAN_CHROMIUM", "/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots go under the var folder; DUBAN_SCREENSHOTS=docs/screenshots refreshes the documented ones.
+_VAR = Path(os.environ.get("DUBAN_VAR_DIR") or Path(__file__).resolve().parents[2] / "var")
+SHOTS = Path(os.environ.get("DUBAN_SCREENSHOTS") or _VAR / "screenshots")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 ROOT = Path(__file__).resolve().parents[2]

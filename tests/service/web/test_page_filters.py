@@ -79,3 +79,16 @@ def test_the_diagram_page_shows_an_instance_only_with_its_own_definition(world, 
     assert clients["office"].get(f"/processes/quarterly_report/1/diagram/?instance={other.pk}").status_code == 404
     assert clients["liaison_a"].get(f"/processes/{key}/{version}/diagram/?instance={report.pk}").status_code == 404
     assert clients["liaison_b"].get(f"/processes/quarterly_report/1/diagram/?instance={report.pk}").status_code == 404
+
+
+@pytest.mark.parametrize("count", ["abc", "-1", "1e9", "201", ""])
+def test_a_bad_section_count_on_the_bulletin_page_answers_400_and_saves_nothing(count, world, clients):
+    from workflows.plans.models import Bulletin
+
+    sections = [{"heading": "一、总体情况", "paragraphs": ["按期推进。"]}]
+    bulletin = Bulletin.objects.create(cycle=world.cycle, title="通报", sections=sections)
+    response = clients["office"].post(f"/bulletins/{bulletin.pk}/", {
+        "action": "save", "title": "改过的标题", "section_count": count, "heading_0": "改过", "body_0": "改过"})
+    assert response.status_code == 400 and "部分取值无法识别" in response.content.decode()
+    bulletin.refresh_from_db()
+    assert (bulletin.title, bulletin.sections) == ("通报", sections)
