@@ -4,6 +4,7 @@ It takes and returns plain data (bytes, dicts, dataclasses); it never touches th
 settings or a request.
 """
 from .errors import BpmnValidationError, DataError, EngineError, ScriptError, ValidationIssue
+from .limits import Limits
 from .parser import CompiledPackage, CompiledProcess, compile_package
 from .runner import Process
 from .snapshot import Incident, RaisedEscalation, ReadyTask, Snapshot, ThrownEvent, WaitingEvent
@@ -11,6 +12,6 @@ from .specs import UserTaskInfo
 
 __all__ = [
     "BpmnValidationError", "CompiledPackage", "CompiledProcess", "DataError", "EngineError", "Incident",
-    "Process", "RaisedEscalation", "ReadyTask", "ScriptError", "Snapshot", "ThrownEvent", "UserTaskInfo",
+    "Limits", "Process", "RaisedEscalation", "ReadyTask", "ScriptError", "Snapshot", "ThrownEvent", "UserTaskInfo",
     "ValidationIssue", "WaitingEvent", "compile_package",
 ]

@@ -7,6 +7,7 @@ Everything else is a Python expression, compiled by RestrictedPython (see ``scri
 """
 from __future__ import annotations
 
+import ast
 import re
 from functools import lru_cache
 
@@ -37,6 +38,14 @@ def normalize(expression: str) -> str:
     if match:
         return _from_el(match.group(1))
     return text
+
+
+def constant(expression: str) -> object:
+    """The value an expression has whatever the data (``PT5M``, ``"R2/PT1H"``, ``3``), else None."""
+    try:
+        return ast.literal_eval(normalize(expression))
+    except Exception:  # not a literal: names, calls, or anything literal_eval refuses
+        return None
 
 
 def _from_el(body: str) -> str:

@@ -8,8 +8,10 @@ import dataclasses
 
 from lxml import etree
 
+from .cycles import cycle_refusal, unbounded
 from .errors import ScriptError, ValidationIssue
-from .expressions import zero_length_timer
+from .expressions import constant
+from .limits import Limits
 from .scripting import compile_script
 from .xml import BPMN_NS, local_name
 
@@ -29,8 +31,9 @@ FLOW_NODE_REFS = ("sourceRef", "targetRef")
 RESERVED_IDS = {"Start", "End"}
 
 
-def lint(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:
+def lint(tree: etree._ElementTree, filename: str, limits: Limits | None = None) -> list[ValidationIssue]:
     """Return every issue found in one parsed BPMN file."""
+    limits = limits or Limits()
     root = tree.getroot()
     ids = {e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
     issues: list[ValidationIssue] = []
@@ -44,9 +47,7 @@ def lint(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:
             issues.extend(_check_flow(element, ids, filename))
         elif name in EXPRESSIONS and (element.text or "").strip() and _in_process(element):
             issues.extend(_check_expression(element, EXPRESSIONS[name], filename))
-            if name == "timeCycle" and zero_length_timer(element.text):
-                issues.append(_issue(filename, element, "a timer cycle of zero length would fire without end",
-                                     line_of=element))
+            issues.extend(_check_limits(element, name, filename, limits))
         elif name == "scriptTask":
             issues.extend(_check_script_format(element, filename))
         if element.get("id") in RESERVED_IDS and name != "definitions":
@@ -84,6 +85,18 @@ def _check_expression(element: etree._Element, mode: str, filename: str) -> list
     return []
 
 
+def _check_limits(element: etree._Element, name: str, filename: str, limits: Limits) -> list[ValidationIssue]:
+    """A literal timer cycle or multi-instance cardinality past the limits (expressions are checked when they run)."""
+    value = constant(element.text or "")
+    refusal = None
+    if name == "timeCycle" and isinstance(value, str):
+        refusal = cycle_refusal(value, limits)
+    elif name == "loopCardinality" and isinstance(value, int) and value > limits.max_instances:
+        refusal = (f"the multi-instance activity would start {value:,} instances; at most {limits.max_instances:,} "
+                   "are allowed (DUBAN_MAX_MULTI_INSTANCE)")
+    return [_issue(filename, element, refusal, line_of=element)] if refusal else []
+
+
 def _check_script_format(task: etree._Element, filename: str) -> list[ValidationIssue]:
     script_format = (task.get("scriptFormat") or "").strip().lower()
     if script_format in PYTHON_FORMATS:
@@ -107,8 +120,22 @@ def _issue(filename: str, element: etree._Element, message: str,
                            element_type=local_name(owner), line=line)
 
 
-def warnings(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:
+def warnings(tree: etree._ElementTree, filename: str, limits: Limits | None = None) -> list[ValidationIssue]:
     """Things that deploy but that the person uploading should know about."""
+    return _service_task_warnings(tree, filename) + _unbounded_cycle_warnings(tree, filename, limits or Limits())
+
+
+def _unbounded_cycle_warnings(tree: etree._ElementTree, filename: str, limits: Limits) -> list[ValidationIssue]:
+    return [
+        _issue(filename, e, f"the timer cycle {(e.text or '').strip()!r} sets no count: it repeats at most "
+                            f"{limits.timer_max_repetitions:,} times (DUBAN_TIMER_MAX_REPETITIONS); write "
+                            "R<count>/ to say how often", line_of=e)
+        for e in tree.getroot().iter(f"{{{BPMN_NS}}}timeCycle")
+        if isinstance(value := constant(e.text or ""), str) and unbounded(value)
+    ]
+
+
+def _service_task_warnings(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:
     return [
         _issue(filename, e, "duban has no connector for service tasks: this one completes without "
                             "calling anything")

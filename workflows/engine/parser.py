@@ -12,13 +12,17 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from . import serializer
 from .errors import BpmnValidationError, ValidationIssue
+from .limits import Limits
 from .lint import lint, warnings
 from .normalize import normalize
 from .specs import describe_user_tasks
+from .structure import call_cycle_issues, size_issue
 from .xml import ElementInfo, element_index, local_name, parse_xml
 
 CAMUNDA_NAMESPACES = ("http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn")
 SPIFF_NAMESPACE = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+TOO_LONG = ("a path of elements one after another is longer than the engine can follow (a few hundred in a row); "
+            "split it into subprocesses or processes that call each other")
 
 
 @dataclass(frozen=True)
@@ -47,11 +51,12 @@ class _Source:
     index: dict[str, ElementInfo]
 
 
-def compile_package(files: Mapping[str, bytes]) -> CompiledPackage:
+def compile_package(files: Mapping[str, bytes], limits: Limits | None = None) -> CompiledPackage:
     """Validate and compile BPMN files (plus the DMN files they use) deployed together."""
+    limits = limits or Limits()
     if not any(_is_bpmn(name) for name in files):
         raise BpmnValidationError([ValidationIssue(file="", message="no BPMN file was uploaded")])
-    sources, dmn, issues = _read(files)
+    sources, dmn, issues = _read(files, limits)
     if issues:
         raise BpmnValidationError(issues)
     dialect = _dialect([s.tree for s in sources])
@@ -59,28 +64,33 @@ def compile_package(files: Mapping[str, bytes]) -> CompiledPackage:
     keys = _deployable_keys(sources)
     processes = [_compile_one(parser, key, dialect, sources) for key in keys]
     return CompiledPackage(processes=processes,
-                           warnings=[w for s in sources for w in warnings(s.tree, s.name)])
+                           warnings=[w for s in sources for w in warnings(s.tree, s.name, limits)])
 
 
 def _is_bpmn(name: str) -> bool:
     return not name.lower().endswith(".dmn")
 
 
-def _read(files: Mapping[str, bytes]) -> tuple[list[_Source], list[tuple[str, etree._ElementTree]], list]:
+def _read(files: Mapping[str, bytes],
+          limits: Limits) -> tuple[list[_Source], list[tuple[str, etree._ElementTree]], list]:
     sources, dmn, issues = [], [], []
     for name, content in files.items():
         try:
             if _is_bpmn(name):
                 tree = parse_xml(content, name)
+                too_big = size_issue(tree, name, limits)
+                if too_big is not None:  # nothing more is read of it
+                    issues.append(too_big)
+                    continue
                 normalize(tree)
-                issues.extend(lint(tree, name))
+                issues.extend(lint(tree, name, limits))
                 sources.append(_Source(name, tree, element_index(tree)))
             else:
                 dmn.append((name, parse_xml(content, name, namespace=None)))
         except BpmnValidationError as exc:
             issues.extend(exc.issues)
     if not issues:
-        issues.extend(_check_executable(sources))
+        issues.extend(_check_executable(sources) or call_cycle_issues([(s.name, s.tree) for s in sources]))
     return sources, dmn, issues
 
 
@@ -179,6 +189,8 @@ def _from_validation(exc: ValidationException, sources: list[_Source], default_f
     element_id = getattr(exc, "id", "") or ""
     file_name, info = _locate(element_id, sources, getattr(exc, "file_name", "") or default_file)
     message = str(exc.args[0] if exc.args else exc).split("\nSource Details")[0].strip()
+    if message.startswith("RecursionError("):  # the parser follows each flow to the next element recursively
+        message = TOO_LONG
     line = info.line if info else (int(exc.line_number) if str(exc.line_number or "").isdigit() else None)
     return ValidationIssue(file=file_name, message=_reword(message), element_id=element_id,
                            element_type=(info.tag if info else getattr(exc, "tag", "") or ""), line=line)

@@ -27,8 +27,9 @@ from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from . import serializer
+from . import bounds, serializer
 from .errors import EngineError
+from .limits import Limits
 from .scripting import ScriptEngine
 from .snapshot import (
     Incident,
@@ -47,11 +48,13 @@ _EVENT_KINDS = {"MessageEventDefinition": "message", "SignalEventDefinition": "s
 
 
 class Process:
-    """A deployed process version: its spec text and dialect, bound to a script engine."""
+    """A deployed process version: its spec text and dialect, bound to a script engine and to limits."""
 
-    def __init__(self, spec: str, dialect: str, time_limit: float = 2.0, memory_limit_mb: int = 256):
+    def __init__(self, spec: str, dialect: str, time_limit: float = 2.0, memory_limit_mb: int = 256,
+                 limits: Limits | None = None):
         self.dialect = dialect
         self.specs = serializer.parse_specs(spec, dialect)
+        bounds.bind(self.specs, limits or Limits())
         self.script_engine = ScriptEngine(time_limit, memory_limit_mb)
         self.catches_messages_or_signals = _catches_messages_or_signals(self.specs)
         self.rules = _rules_that_apply(self.specs)
