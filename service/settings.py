@@ -211,6 +211,12 @@ CELERY_BEAT_SCHEDULE = {
 DUBAN_SCRIPT_TIME_LIMIT = float(os.environ.get("DUBAN_SCRIPT_TIME_LIMIT", "2"))
 DUBAN_SCRIPT_MEMORY_LIMIT_MB = int(os.environ.get("DUBAN_SCRIPT_MEMORY_LIMIT_MB", "256"))
 DUBAN_SWEEP_BATCH = int(os.environ.get("DUBAN_SWEEP_BATCH", "500"))
+# What one process may ask of the engine (README's configuration table, docs/security.md).
+DUBAN_TIMER_MIN_INTERVAL_SECONDS = float(os.environ.get("DUBAN_TIMER_MIN_INTERVAL_SECONDS", "60"))
+DUBAN_TIMER_MAX_REPETITIONS = int(os.environ.get("DUBAN_TIMER_MAX_REPETITIONS", "1000"))
+DUBAN_MAX_SUBPROCESS_DEPTH = int(os.environ.get("DUBAN_MAX_SUBPROCESS_DEPTH", "20"))
+DUBAN_MAX_BPMN_ELEMENTS = int(os.environ.get("DUBAN_MAX_BPMN_ELEMENTS", "5000"))
+DUBAN_MAX_MULTI_INSTANCE = int(os.environ.get("DUBAN_MAX_MULTI_INSTANCE", "10000"))
 
 # --- HTTPS, proxies, sign-in (README's configuration table) ------------------------------------
 # Cookies go over HTTPS only unless DUBAN_DEBUG=1 (or DUBAN_SECURE_COOKIES=0 on a plain-HTTP intranet).

@@ -19,6 +19,7 @@ from ..audit import audit_record
 from ..errors import Conflict, Invalid, NotFound
 from ..forms import check_schema
 from ..models import AuditAction, Deployment, DeploymentFile, ProcessDefinition
+from ..runtime import engine_limits
 
 MAX_FILES = 50
 
@@ -50,7 +51,8 @@ def definition_deploy(*, files: Mapping[str, bytes], actor: AbstractBaseUser | N
     files = dict(files)
     forms, issues = _read_forms(files)
     try:
-        package = compile_package({n: c for n, c in files.items() if not n.lower().endswith(".json")})
+        package = compile_package({n: c for n, c in files.items() if not n.lower().endswith(".json")},
+                                  engine_limits())
     except BpmnValidationError as exc:
         issues.extend(exc.issues)
         package = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,12 +31,16 @@ _FIREABLE = (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERRO
 CHUNK = 50
 
 
-def due_instance_ids(*, limit: int | None = None) -> list[int]:
-    """Instances whose earliest timer is due (an indexed range query; nothing is deserialized)."""
-    return list(
-        ProcessInstance.objects.filter(next_timer_at__lte=timezone.now(), status__in=_FIREABLE)
-        .order_by("next_timer_at").values_list("pk", flat=True)[: limit or settings.DUBAN_SWEEP_BATCH]
-    )
+def due_instance_ids(*, limit: int | None = None, exclude: Collection[int] = (),
+                     among: Collection[int] | None = None) -> list[int]:
+    """Instances whose earliest timer is due (an indexed range query; nothing is deserialized): none of
+    ``exclude``, and only ``among`` these when given."""
+    due = ProcessInstance.objects.filter(next_timer_at__lte=timezone.now(), status__in=_FIREABLE)
+    if exclude:
+        due = due.exclude(pk__in=exclude)
+    if among is not None:
+        due = due.filter(pk__in=among)
+    return list(due.order_by("next_timer_at").values_list("pk", flat=True)[: limit or settings.DUBAN_SWEEP_BATCH])
 
 
 def instance_fire_timers(*, instance_id: int) -> bool:
@@ -57,16 +62,20 @@ def timer_sweep_until_done(*, seconds: float) -> int:
     other workers) or ``seconds`` have passed.
 
     One sweep fires at most ``DUBAN_SWEEP_BATCH`` instances; the beat task drains the backlog with
-    this, so a thousand timers due at once do not wait for several sweep intervals.
+    this, so a thousand timers due at once do not wait for several sweep intervals. An instance is
+    taken once per sweep: a timer still due after firing (a cycle behind by several repetitions)
+    waits for the next sweep, so no instance keeps a sweep to itself.
     """
     deadline = time.monotonic() + seconds
     fired = 0
+    behind: set[int] = set()  # taken in this sweep and due again: left to the next sweep
     while True:
-        ids = due_instance_ids(limit=settings.DUBAN_SWEEP_BATCH)
+        ids = due_instance_ids(limit=settings.DUBAN_SWEEP_BATCH, exclude=behind)
         count = _fire_all(ids)
         fired += count
         if len(ids) < settings.DUBAN_SWEEP_BATCH or not count or time.monotonic() >= deadline:
             return fired
+        behind.update(due_instance_ids(limit=len(ids), among=ids))
 
 
 def _fire_all(ids: list[int]) -> int:
