@@ -58,13 +58,3 @@ def _from_el(body: str) -> str:
     python = re.sub(r"!(?!=)", " not ", python)
     python = re.sub(r"\bempty\s+([A-Za-z_][\w.]*)", r"(not \1)", python)
     return re.sub(r"\s+", " ", python).strip()
-
-
-def zero_length_timer(value: str) -> bool:
-    """True for a repeating cycle whose interval is zero (``R/PT0S``): it would fire without end."""
-    text = value.strip().upper()
-    if not text.startswith("R") or "/" not in text:
-        return False
-    interval = text.split("/")[-1]
-    numbers = re.findall(r"\d+(?:[.,]\d+)?", interval)
-    return interval.startswith("P") and bool(numbers) and all(float(n.replace(",", ".")) == 0 for n in numbers)

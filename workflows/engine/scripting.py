@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from .errors import ScriptError
-from .expressions import normalize, zero_length_timer
+from .expressions import normalize
 from .sandbox.compiler import CompileRefusal, compile_source
 from .sandbox.pool import sandbox_for
 
@@ -78,8 +78,6 @@ class ScriptEngine(PythonScriptEngine):
             return value
         if isinstance(value, _dt.date):  # datetime or date: the engine reads timer values as ISO text
             return value.isoformat()
-        if isinstance(value, str) and zero_length_timer(value):
-            raise WorkflowTaskException(f"timer expression {expression!r} gave a zero-length cycle", task=task)
         if not isinstance(value, str):
             raise WorkflowTaskException(
                 f"timer expression {expression!r} gave {value!r}; expected an ISO 8601 date, duration or cycle",

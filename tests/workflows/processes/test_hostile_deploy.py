@@ -73,4 +73,4 @@ def test_a_zero_cycle_from_an_expression_is_an_incident_not_a_hang(office_user):
     instance = start(content, actor=office_user, data={"every": "R/PT0S"})
     instance.refresh_from_db()
     assert instance.status == InstanceStatus.ERROR
-    assert "zero-length" in instance.incidents.get().message
+    assert "zero length" in instance.incidents.get().message
