@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import time
 
 import pytest
 
 from workflows.engine.errors import ScriptError, ScriptTimeout
 from workflows.engine.sandbox.pool import sandbox_for
-from workflows.engine.sandbox.protocol import ReplyRefused, read_reply
+from workflows.engine.sandbox.protocol import ReplyRefused, read_reply, write
 
 ORDINARY = """
 import datetime, decimal, json, math, random, statistics, time
@@ -112,3 +113,15 @@ def test_a_reply_naming_anything_but_plain_data_is_refused_unread(tmp_path):
     os.close(read_end)
     os.close(write_end)
     assert not marker.exists()
+
+
+def test_a_child_nobody_waits_for_any_more_ends_itself_at_its_alarm(sandbox):
+    # as when the parent is killed mid-script: nobody kills the child, its own alarm does
+    child = sandbox._ready_child()
+    write(child.requests, ("exec", "while True:\n    pass", {}, None, 0.2))
+    began = time.monotonic()
+    while child.process.poll() is None and time.monotonic() - began < 10:
+        time.sleep(0.05)
+    assert child.process.returncode == -signal.SIGALRM
+    assert time.monotonic() - began < 3
+    assert sandbox.run("eval", "2 * 21", {}, None, 2.0) == 42  # the dead child is replaced

@@ -108,7 +108,8 @@ def _own_pipes() -> tuple[int, int]:
 
 
 def _limit_resources(memory_bytes: int) -> None:
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # a parent's ignored or blocked signals survive exec
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
     with open("/proc/self/statm") as statm:
         in_use = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     resource.setrlimit(resource.RLIMIT_AS, (in_use + memory_bytes, in_use + memory_bytes))
