@@ -125,3 +125,21 @@ def test_a_child_nobody_waits_for_any_more_ends_itself_at_its_alarm(sandbox):
     assert child.process.returncode == -signal.SIGALRM
     assert time.monotonic() - began < 3
     assert sandbox.run("eval", "2 * 21", {}, None, 2.0) == 42  # the dead child is replaced
+
+
+def test_a_forked_process_starts_its_own_child_and_leaves_the_parents_alone(sandbox):
+    parents_child = sandbox._ready_child().process.pid
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the forked copy, as a Celery or gunicorn worker is
+        try:
+            answer = sandbox.run("eval", "6 * 7", {}, None, 2.0)
+            os.write(write_end, f"{answer} {sandbox._child.process.pid}".encode())
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    answer, forked_child = os.read(read_end, 100).decode().split()
+    os.close(read_end)
+    os.close(write_end)
+    assert answer == "42" and int(forked_child) != parents_child
+    assert sandbox._child.process.pid == parents_child and sandbox.run("eval", "1", {}, None, 2.0) == 1

@@ -46,6 +46,12 @@ class _Child:
             self.stop()
             raise EngineError("the script sandbox could not start") from None
 
+    def forget(self) -> None:
+        """In a forked copy of the owner: close the copies of the pipes, leave the process alone."""
+        self.process.stdin.close()  # type: ignore[union-attr]
+        self.process.stdout.close()  # type: ignore[union-attr]
+        self.process.returncode = 0  # not ours to wait for
+
     def alive(self) -> bool:
         return self.process.poll() is None
 
@@ -57,13 +63,12 @@ class _Child:
 
 
 class Sandbox:
-    """The child for one memory limit, owned by the process that started it."""
+    """The child for one memory limit, started by this process on first use."""
 
     def __init__(self, memory_limit_mb: int):
         self.memory_limit_mb = memory_limit_mb
         self._lock = threading.Lock()
         self._child: _Child | None = None
-        self._owner = os.getpid()
 
     def run(self, mode: str, source: str, context: dict, external: dict | None, time_limit: float) -> object:
         """The expression's value (``eval``) or the script's variables (``exec``); raises ScriptError."""
@@ -94,8 +99,6 @@ class Sandbox:
         raise ScriptError(str(reply[1]), reply[2])
 
     def _ready_child(self) -> _Child:
-        if self._owner != os.getpid():  # a forked copy of the owner: its child is not ours
-            self._child, self._owner = None, os.getpid()
         if self._child is not None and not self._child.alive():
             self._discard()
         if self._child is None:
@@ -120,10 +123,18 @@ def sandbox_for(memory_limit_mb: int) -> Sandbox:
 
 
 def _after_fork_in_child() -> None:
+    """A forked process (a Celery or gunicorn worker) starts its own child; the parent's stays the parent's.
+
+    Its copies of the parent's pipes are closed at once: held open, they would keep the parent's
+    child from seeing the end of its input when the parent exits.
+    """
     global _sandboxes_lock
     _sandboxes_lock = threading.Lock()
     for sandbox in _sandboxes.values():
         sandbox._lock = threading.Lock()
+        if sandbox._child is not None:
+            sandbox._child.forget()
+            sandbox._child = None
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
