@@ -211,6 +211,9 @@ CELERY_BEAT_SCHEDULE = {
 DUBAN_SCRIPT_TIME_LIMIT = float(os.environ.get("DUBAN_SCRIPT_TIME_LIMIT", "2"))
 DUBAN_SCRIPT_MEMORY_LIMIT_MB = int(os.environ.get("DUBAN_SCRIPT_MEMORY_LIMIT_MB", "256"))
 DUBAN_SWEEP_BATCH = int(os.environ.get("DUBAN_SWEEP_BATCH", "500"))
+# a message sent to an instance before it waits for it (a quarter closed while the previous one is
+# still in review) is kept this long for it
+DUBAN_MESSAGE_KEEP_DAYS = float(os.environ.get("DUBAN_MESSAGE_KEEP_DAYS", "183"))
 # What one process may ask of the engine (README's configuration table, docs/security.md).
 DUBAN_TIMER_MIN_INTERVAL_SECONDS = float(os.environ.get("DUBAN_TIMER_MIN_INTERVAL_SECONDS", "60"))
 DUBAN_TIMER_MAX_REPETITIONS = int(os.environ.get("DUBAN_TIMER_MAX_REPETITIONS", "1000"))

@@ -30,6 +30,7 @@ from .models import (
     HumanTaskState,
     Incident,
     InstanceStatus,
+    KeptMessage,
     ProcessInstance,
 )
 from .runtime import process_for
@@ -167,6 +168,12 @@ def _known_holders(candidates: Candidates) -> dict[tuple[int, str], list]:
 
 def _actor(actor: AbstractBaseUser | None):
     return actor if actor is not None and actor.is_authenticated else None
+
+
+def _take_kept_later(instance_id: int) -> None:
+    from .tasks import take_kept_messages
+
+    take_kept_messages.delay(instance_id)
 
 
 def _route_later(source_id: int, events: list[dict]) -> None:
@@ -364,6 +371,9 @@ def _sync_subscriptions(instance, snapshot) -> None:
     stale = [pk for key, pk in current.items() if key not in wanted]
     if stale:
         EventSubscription.objects.filter(pk__in=stale).delete()
+    added = wanted - current.keys()
     EventSubscription.objects.bulk_create(
-        [EventSubscription(instance=instance, kind=k, name=n[:255]) for k, n in wanted - current.keys()]
-    )
+        [EventSubscription(instance=instance, kind=k, name=n[:255]) for k, n in added])
+    names = [n for k, n in added if k == "message"]
+    if names and KeptMessage.objects.filter(instance=instance, name__in=names).exists():
+        transaction.on_commit(lambda instance_id=instance.pk: _take_kept_later(instance_id))

@@ -24,6 +24,14 @@ def sweep_timers() -> int:
     return fired
 
 
+@shared_task(name="workflows.processes.tasks.take_kept_messages", acks_late=True)
+def take_kept_messages(instance_id: int) -> int:
+    """An instance reached a catch event for a message kept for it: hand it over."""
+    from .services.events import kept_messages_take
+
+    return kept_messages_take(instance_id=instance_id)
+
+
 @shared_task(name="workflows.processes.tasks.route_thrown_events", acks_late=True)
 def route_thrown_events(source_instance_id: int, events: list[dict]) -> int:
     """Deliver messages/signals one instance threw to the instances waiting for them."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -207,9 +208,10 @@ def quarter_close(*, quarter_id: int, force: bool = False) -> bool:
             return False
         quarter.closed_at = timezone.now()
         quarter.save(update_fields=["closed_at"])
-        try:
+        try:  # kept for the cycle if it is still reviewing the quarter before (the office reviews late)
             event_deliver(kind="message", name="quarter_closed", instance_id=quarter.cycle.instance_id,
-                          payload={"closed_quarter": quarter.quarter})
+                          payload={"closed_quarter": quarter.quarter},
+                          keep_for=dt.timedelta(days=settings.DUBAN_MESSAGE_KEEP_DAYS))
         except ServiceError as exc:
             log.warning("quarter %s closed but the cycle instance did not take it: %s", quarter, exc.message)
     return True

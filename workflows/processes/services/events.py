@@ -1,14 +1,17 @@
-"""Deliver messages and signals to the instances that wait for them."""
+"""Deliver messages and signals to the instances that wait for them; keep a message for one that will."""
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from workflows.engine import DataError, EngineError
 
 from ..audit import audit_record
 from ..errors import Conflict, Invalid, NotFound
-from ..models import AuditAction, EventSubscription, ProcessInstance
+from ..models import AuditAction, EventSubscription, InstanceStatus, KeptMessage, ProcessInstance
 from ..projection import snapshot_apply
 from ..runtime import process_for
 from .locking import instance_lock, require_active
@@ -16,11 +19,13 @@ from .locking import instance_lock, require_active
 
 def event_deliver(*, kind: str, name: str, payload: dict | None = None, correlations: dict | None = None,
                   instance_id: int | None = None, business_key: str = "",
-                  actor: AbstractBaseUser | None = None) -> list[int]:
+                  actor: AbstractBaseUser | None = None, keep_for: dt.timedelta | None = None) -> list[int]:
     """Deliver to the instance given, or to every instance (filtered by business key) that waits.
 
     A message goes to one instance (NotFound if none waits, Conflict if several match);
-    a signal goes to all. Returns the ids of the instances that caught it.
+    a signal goes to all. Returns the ids of the instances that caught it. With ``keep_for``, a
+    message for the instance given that does not wait for it yet is kept that long instead
+    (``kept_messages_take`` hands it over when the instance reaches its catch event): returns [].
     """
     if kind not in ("message", "signal"):
         raise Invalid(f"unknown event kind {kind!r}", {"kind": ["message or signal"]})
@@ -30,6 +35,9 @@ def event_deliver(*, kind: str, name: str, payload: dict | None = None, correlat
     if business_key:
         subscribers = subscribers.filter(instance__business_key=business_key)
     targets = sorted(set(subscribers.values_list("instance_id", flat=True)))
+    if not targets and kind == "message" and keep_for is not None and instance_id is not None:
+        _keep(instance_id, name, payload, correlations, keep_for, actor)
+        return []
     if not targets:
         raise NotFound(f"no instance is waiting for {kind} {name!r}")
     if kind == "message" and len(targets) > 1:
@@ -60,3 +68,46 @@ def _deliver_one(instance_id, kind, name, payload, correlations, actor) -> Proce
     audit_record(action=AuditAction.MESSAGE, actor=actor, instance=instance, detail={"kind": kind, "name": name})
     snapshot_apply(instance=instance, snapshot=snapshot, actor=actor)
     return instance
+
+
+_ACTIVE = (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
+
+
+@transaction.atomic
+def _keep(instance_id: int, name: str, payload, correlations, keep_for: dt.timedelta, actor) -> None:
+    instance = instance_lock(instance_id)
+    if instance.status not in _ACTIVE:
+        raise NotFound(f"instance {instance_id} has ended; message {name!r} has nobody to wait for it")
+    if instance.subscriptions.filter(kind="message", name=name).exists():  # it started waiting meanwhile
+        _deliver_one(instance_id, "message", name, payload, correlations, actor)
+        return
+    expires = timezone.now() + keep_for
+    KeptMessage.objects.create(instance=instance, name=name, payload=payload, correlations=correlations,
+                               expires_at=expires)
+    audit_record(action=AuditAction.MESSAGE, actor=actor, instance=instance,
+                 detail={"kind": "message", "name": name, "kept_until": expires.isoformat()})
+
+
+def kept_messages_take(*, instance_id: int) -> int:
+    """Hand an instance the messages kept for it that it now waits for, oldest first; how many it took."""
+    taken = 0
+    while _take_one(instance_id):
+        taken += 1
+    return taken
+
+
+@transaction.atomic
+def _take_one(instance_id: int) -> bool:
+    instance = instance_lock(instance_id)
+    waiting = instance.subscriptions.filter(kind="message").values_list("name", flat=True)
+    message = (KeptMessage.objects.filter(instance=instance, name__in=list(waiting), expires_at__gt=timezone.now())
+               .order_by("kept_at", "pk").first())  # an expired one stays for check_consistency to report
+    if message is None or instance.status not in _ACTIVE:
+        return False
+    try:
+        with transaction.atomic():
+            _deliver_one(instance_id, "message", message.name, message.payload, message.correlations, None)
+    except (Conflict, Invalid):
+        return False  # it cannot take it now (suspended, in error): it stays kept until it can or expires
+    message.delete()
+    return True
