@@ -13,9 +13,10 @@ from rest_framework.views import APIView
 from workflows.org.models import Unit
 from workflows.plans.calendar import calendar_source
 from workflows.plans.documents.summary_xlsx import render_summary_xlsx
-from workflows.plans.models import CycleQuarter, Plan, QuarterlyReport, ReportingCycle, WorkItem
+from workflows.plans.models import CycleQuarter, Plan, ReportingCycle, WorkItem
+from workflows.plans.progress import cycle_progress
 from workflows.plans.services.cycles import cycle_open, cycle_schedule, quarter_open
-from workflows.plans.summary import quarterly_summary, report_status
+from workflows.plans.summary import quarterly_summary
 from workflows.processes.errors import NotFound
 
 from .common import get_in_scope, list_create_view, require_bureau_staff, require_office
@@ -147,21 +148,13 @@ ProgressOut = inline_serializer("CycleProgress", fields={
 class CycleProgress(APIView):
     @extend_schema(responses={200: ProgressOut, **errors(403, 404)})
     def get(self, request, pk: int):
-        """Schools × quarters: on_time / late / missing / pending (3 queries)."""
+        """Schools × quarters: on_time / late / missing / pending / cancelled / not_counted / not_opened."""
         cycle = get_in_scope(ReportingCycle.objects.select_related("plan"), pk, "cycle")
         require_bureau_staff(request)
-        quarters = list(cycle.quarters.order_by("quarter"))
-        reports = {(r.quarter_id, r.school_id): r for r in QuarterlyReport.objects.filter(quarter__in=quarters)}
-        schools = []
-        for school in cycle.plan.schools.order_by("code"):
-            cells = {}
-            for q in quarters:
-                report = reports.get((q.pk, school.pk))
-                status = "not_opened" if q.opened_at is None else report_status(report, q)
-                if status == "missing" and q.closed_at is None:
-                    status = "pending"
-                cells[str(q.quarter)] = status
-            schools.append({"school": school.name, "code": school.code, "quarters": cells})
+        quarters, rows = cycle_progress(cycle=cycle)
+        schools = [{"school": row.school.name, "code": row.school.code,
+                    "quarters": {str(q.quarter): cell for q, cell in zip(quarters, row.cells, strict=True)}}
+                   for row in rows]
         return Response({"quarters": [q.quarter for q in quarters], "schools": schools})
 
 

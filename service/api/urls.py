@@ -2,7 +2,20 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import activity, auth, bulletins, definitions, errors, escalations, instances, org, plans, tasks, work_items
+from . import (
+    activity,
+    auth,
+    bulletins,
+    definitions,
+    errors,
+    escalations,
+    instances,
+    org,
+    plan_schools,
+    plans,
+    tasks,
+    work_items,
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -40,6 +53,8 @@ urlpatterns = [
     path("memberships/", org.MembershipList.as_view()),
     path("memberships/<int:pk>/", org.MembershipView.as_view()),
     path("plans/", plans.PlanList.as_view()),
+    path("plans/<int:pk>/schools/", plan_schools.PlanSchools.as_view()),
+    path("plans/<int:pk>/schools/<int:unit>/", plan_schools.PlanSchool.as_view()),
     path("work-items/", plans.WorkItemList.as_view()),
     path("work-items/<int:pk>/start/", work_items.WorkItemStart.as_view()),
     path("work-item-runs/<int:pk>/dispatch/", work_items.RunDispatch.as_view()),

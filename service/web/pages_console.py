@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from workflows.org.models import Unit
 from workflows.org.roles import is_office
 from workflows.plans.calendar import calendar_source
-from workflows.plans.models import CycleQuarter, Plan, QuarterlyReport, ReportingCycle
+from workflows.plans.models import CycleQuarter, Plan, ReportingCycle
+from workflows.plans.progress import cycle_progress
 from workflows.plans.scope import instances_visible, sees_everything
 from workflows.plans.services.cycles import cycle_open, quarter_open
-from workflows.plans.summary import quarterly_summary, report_status
+from workflows.plans.summary import quarterly_summary
 from workflows.processes.errors import Invalid
 from workflows.processes.models import AuditAction, AuditEvent, HumanTaskState, ProcessDefinition
 from workflows.processes.services.definitions import definition_deploy
@@ -112,15 +113,7 @@ def cycle_start(request, pk: int):
 def progress(request, pk: int):
     _bureau_staff(request)
     cycle = get_object_or_404(ReportingCycle.objects.select_related("plan"), pk=pk)
-    quarters = list(cycle.quarters.order_by("quarter"))
-    reports = {(r.quarter_id, r.school_id): r for r in QuarterlyReport.objects.filter(quarter__in=quarters)}
-    rows = []
-    for school in cycle.plan.schools.order_by("code"):
-        cells = []
-        for q in quarters:
-            status = "not_opened" if q.opened_at is None else report_status(reports.get((q.pk, school.pk)), q)
-            cells.append("pending" if status == "missing" and q.closed_at is None else status)
-        rows.append({"school": school, "cells": cells})
+    quarters, rows = cycle_progress(cycle=cycle)
     return render(request, "web/progress.html", {"cycle": cycle, "quarters": quarters, "rows": rows,
                                                  "calendar": calendar_source(cycle.year)})
 

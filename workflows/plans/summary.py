@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .documents.types import FigureTotal, SummaryCell, SummaryColumn, SummaryRow, SummaryTable
 from .forms import numbered, section_key
 from .models import CycleQuarter, QuarterlyReport, ReportStatus, WorkItem
-from .services.schools import schools_of
+from .services.schools import quarter_roster
 
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 
@@ -42,7 +42,7 @@ def quarterly_summary(*, quarter: CycleQuarter) -> SummaryTable:
                .values_list("school_id", "status", "submitted_at", "sections", named=True)}
     rows, totals = [], defaultdict(float)
     counts = {ON_TIME: 0, LATE: 0, MISSING: 0}
-    for school_id, name in schools_of(plan).values_list("pk", "name"):
+    for school_id, name in quarter_roster(quarter).values_list("pk", "name"):
         report = reports.get(school_id)
         status = report_status(report, quarter)
         counts[status] += 1

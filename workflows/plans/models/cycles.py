@@ -60,6 +60,7 @@ class CycleQuarter(models.Model):
 class ReportStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SUBMITTED = "submitted", _("Submitted")
+    CANCELLED = "cancelled", _("Cancelled")  # the school left the plan while the quarter was open
 
 
 class QuarterlyReport(models.Model):

@@ -220,7 +220,7 @@ def quarter_close(*, quarter_id: int, force: bool = False) -> bool:
 def cycles_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
     """What Celery beat runs: open cycles and quarters that are due, close quarters past their deadline."""
     now = now or timezone.now()
-    counts = {"cycles_opened": 0, "quarters_opened": 0, "quarters_closed": 0}
+    counts = {"cycles_opened": 0, "quarters_opened": 0, "schools_joined": 0, "quarters_closed": 0}
     due_cycles = ReportingCycle.objects.filter(status=ReportingCycle.Status.PLANNED, quarters__opens_at__lte=now)
     for cycle_id in due_cycles.values_list("pk", flat=True).distinct():
         cycle_open(cycle_id=cycle_id)
@@ -230,7 +230,20 @@ def cycles_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
     for quarter_id in opening.values_list("pk", flat=True):
         quarter_dispatch(quarter_id=quarter_id)  # the schools' reports start on whichever workers are free
         counts["quarters_opened"] += 1
+    counts["schools_joined"] = _join_open_quarters(now)
     closing = CycleQuarter.objects.filter(opened_at__isnull=False, closed_at__isnull=True, closes_at__lte=now)
     for quarter_id in closing.values_list("pk", flat=True):
         counts["quarters_closed"] += quarter_close(quarter_id=quarter_id, force=True)
     return counts
+
+
+def _join_open_quarters(now: dt.datetime) -> int:
+    """Schools added to a plan while one of its quarters is open get that quarter's report."""
+    started = 0
+    open_quarters = CycleQuarter.objects.filter(opened_at__isnull=False, closed_at__isnull=True, closes_at__gt=now,
+                                                cycle__status=ReportingCycle.Status.OPEN).select_related("cycle__plan")
+    for quarter in open_quarters:
+        joined = [school.pk for school in _schools_without_report(quarter)]
+        if joined:
+            started += quarter_open_schools(quarter_id=quarter.pk, school_ids=joined)
+    return started

@@ -6,12 +6,22 @@ from django.db.models import F, Q, QuerySet
 from workflows.compiled import CompiledQuery
 from workflows.org.models import Unit
 
-from ..models import Plan, WorkItem
+from ..models import CycleQuarter, Plan, ReportStatus, WorkItem
 
 
 def schools_of(plan: Plan) -> QuerySet[Unit]:
-    """Every school and kindergarten the plan reaches, in code order."""
+    """Every school and kindergarten the plan reaches now, in code order."""
     return plan.schools.order_by("code")
+
+
+def quarter_roster(quarter: CycleQuarter) -> QuerySet[Unit]:
+    """The schools a quarter counts, in code order: fixed as it opens (one report row each), joined by
+    schools added while it is open, left by those removed while it is open; the plan's schools now
+    for a quarter not opened yet. A closed quarter's roster never changes."""
+    if quarter.opened_at is None and not quarter.reports.exists():
+        return schools_of(quarter.cycle.plan)
+    kept = quarter.reports.exclude(status=ReportStatus.CANCELLED).values("school_id")
+    return Unit.objects.filter(pk__in=kept).order_by("code")
 
 
 def carried_by(school: Unit | int) -> Q:

@@ -1,0 +1,54 @@
+"""The office adds a school to a plan or takes one out (撤并); quarters keep the rosters they had."""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from workflows.org.models import Unit
+from workflows.processes.errors import Conflict, Invalid
+from workflows.processes.services.instances import instance_terminate
+
+from ..models import CycleQuarter, Plan, QuarterlyReport, ReportStatus
+from .seed import SCHOOL_KINDS
+
+
+@transaction.atomic
+def plan_school_add(*, plan_id: int, unit_id: int, actor: AbstractBaseUser | None) -> Plan:
+    """The school joins the plan: the quarters still open give it a report at the scheduler's next tick;
+    a quarter that closed before it joined never counts it."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    school = Unit.objects.get(pk=unit_id)
+    if school.kind not in SCHOOL_KINDS:
+        raise Invalid(f"{school.name} is not a school", {"unit": ["a school or kindergarten"]})
+    if plan.schools.filter(pk=school.pk).exists():
+        raise Conflict(f"{school.name} is already in the plan")
+    plan.schools.add(school)
+    return plan
+
+
+@transaction.atomic
+def plan_school_remove(*, plan_id: int, unit_id: int, actor: AbstractBaseUser | None, reason: str = "") -> int:
+    """The school leaves the plan (closed or merged): its pending reports in open quarters are cancelled,
+    not missing; the quarters it reported for, or closed before, keep it. Returns the reports cancelled."""
+    plan = Plan.objects.select_for_update().get(pk=plan_id)
+    school = Unit.objects.get(pk=unit_id)
+    if not plan.schools.filter(pk=school.pk).exists():
+        raise Conflict(f"{school.name} is not in the plan")
+    plan.schools.remove(school)
+    open_quarters = CycleQuarter.objects.filter(cycle__plan=plan, closed_at__isnull=True)
+    pending = list(QuarterlyReport.objects.select_for_update().filter(
+        quarter__in=open_quarters, school=school, status=ReportStatus.PENDING))
+    for report in pending:
+        _cancel(report, actor, reason or f"{school.name} left the plan")
+    return len(pending)
+
+
+def _cancel(report: QuarterlyReport, actor, reason: str) -> None:
+    from ..tasks import close_quarter_if_done
+
+    report.status = ReportStatus.CANCELLED
+    report.save(update_fields=["status"])
+    if report.instance_id is not None:
+        instance_terminate(instance_id=report.instance_id, actor=actor, reason=reason)
+    # the school may have been the last one the quarter waited for
+    transaction.on_commit(lambda quarter_id=report.quarter_id: close_quarter_if_done.delay(quarter_id))
