@@ -9,8 +9,9 @@ from rest_framework.views import APIView
 
 from workflows.org.models import Membership, Role, Unit, UnitKind
 from workflows.plans.scope import memberships_visible, people_visible
+from workflows.processes.services.handover import membership_end, person_deactivate
 
-from .common import get_in_scope, list_create_view, require_office
+from .common import get_in_scope, list_create_view, require_office, user_by_name
 from .schemas import errors
 
 
@@ -86,7 +87,47 @@ class UnitView(APIView):
 class MembershipView(APIView):
     @extend_schema(responses={204: None, **errors(403, 404)})
     def delete(self, request, pk: int):
+        """End the membership; the tasks the person holds in the unit go back to the unit's pool."""
         membership = get_in_scope(Membership.objects.all(), pk, "membership")
         require_office(request)
-        membership.delete()
+        membership_end(membership=membership, actor=request.user)
         return Response(status=204)
+
+
+class HandoverIn(serializers.Serializer):
+    successor = serializers.CharField(max_length=150, required=False, allow_blank=True,
+                                      help_text="username of who takes over the tasks (none: back to the unit's pool)")
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class HandoverOut(serializers.Serializer):
+    handed_back = serializers.IntegerField(help_text="tasks back in their unit's pool")
+    handed_over = serializers.IntegerField(help_text="tasks now held by the successor")
+
+
+def _handover_args(request) -> dict:
+    body = HandoverIn(data=request.data)
+    body.is_valid(raise_exception=True)
+    name = body.validated_data.get("successor")
+    return {"successor": user_by_name(name) if name else None, "reason": body.validated_data.get("reason", ""),
+            "actor": request.user}
+
+
+class MembershipEndView(APIView):
+    @extend_schema(request=HandoverIn, responses={200: HandoverOut, **errors(400, 403, 404)})
+    def post(self, request, pk: int):
+        """The office ends a membership: the tasks the person holds in the unit go to the successor, else
+        back to the unit's pool; the membership is kept as ended (loading the plan again does not restore it)."""
+        membership = get_in_scope(Membership.objects.all(), pk, "membership")
+        require_office(request)
+        return Response(HandoverOut(membership_end(membership=membership, **_handover_args(request))).data)
+
+
+class PersonDeactivateView(APIView):
+    @extend_schema(request=HandoverIn, responses={200: HandoverOut, **errors(400, 403, 404)})
+    def post(self, request, pk: int):
+        """The office deactivates a person: no sign-in, and every task they hold goes to the successor,
+        else back to its unit's pool."""
+        person = get_in_scope(people_visible(request.user), pk, "person")
+        require_office(request)
+        return Response(HandoverOut(person_deactivate(user=person, **_handover_args(request))).data)

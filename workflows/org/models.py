@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,3 +66,26 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class MembershipEnd(models.Model):
+    """A membership the office ended, kept apart from the live ones: every query on ``Membership``
+    stays a query on who holds a role now, and loading a plan's data file again does not bring it back."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+                             related_name="ended_memberships")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE,
+                             related_name="ended_memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    ended_at = models.DateTimeField(_("ended"), default=timezone.now)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ended by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("ended membership")
+        verbose_name_plural = _("ended memberships")
+        indexes = [models.Index(fields=["user", "unit"], name="membership_end_user_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()} ({self.ended_at:%Y-%m-%d})"

@@ -6,7 +6,7 @@ from django.db import models
 
 from workflows.compiled import CompiledQuery
 
-from .models import Membership, Role, Unit, UnitKind
+from .models import Membership, MembershipEnd, Role, Unit, UnitKind
 
 _LABELS = {
     "领导": Role.LEADER, "组长": Role.LEADER, "副组长": Role.DEPUTY, "成员": Role.MEMBER,
@@ -155,3 +155,11 @@ def holds(user: AbstractBaseUser, *, unit_id: int | None, role: str) -> bool:
     if role:
         memberships = memberships.filter(role=role)
     return memberships.exists()
+
+
+def left_unit(user: AbstractBaseUser, *, unit_id: int | None) -> bool:
+    """Did the user's membership in the unit end, with none left there now (one query)?"""
+    if unit_id is None or not user.is_authenticated:
+        return False
+    still_there = Membership.objects.filter(user_id=user.pk, unit_id=unit_id)
+    return MembershipEnd.objects.filter(user_id=user.pk, unit_id=unit_id).exclude(models.Exists(still_there)).exists()

@@ -55,3 +55,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import admin_handover  # noqa: E402,F401  (the admin ends memberships and deactivates through the services)

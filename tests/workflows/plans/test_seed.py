@@ -37,3 +37,25 @@ def test_second_plan_loads_through_the_same_code(second_plan):
     assert second_plan.work_items.count() == 5
     assert second_plan.schools.count() == 30
     assert second_plan.cycles.get().quarters.count() == 2
+
+
+def test_loading_again_does_not_restore_an_ended_membership_or_an_office_edit(yunxi):
+    from tests.workflows.plans.conftest import SEED
+    from workflows.plans.services.seed import plan_load_file
+    from workflows.processes.services.handover import membership_end
+
+    ended = Membership.objects.select_related("user").filter(role="liaison").first()
+    membership_end(membership=ended, actor=None, reason="调离")
+    school = Unit.objects.get(pk=ended.unit_id)
+    school.name = "文桥中心小学（更名）"
+    school.save(update_fields=["name"])
+    item = yunxi.work_items.get(number=8)
+    item.title = "办公室改过的标题"
+    item.save(update_fields=["title"])
+
+    plan_load_file(path=SEED / "yunxi-2024.json")
+
+    assert not Membership.objects.filter(user=ended.user, unit_id=ended.unit_id, role="liaison").exists()
+    assert Unit.objects.get(pk=school.pk).name == "文桥中心小学（更名）"
+    assert yunxi.work_items.get(number=8).title == "办公室改过的标题"
+    assert yunxi.schools.filter(pk=school.pk).exists()

@@ -1,4 +1,9 @@
-"""Load a plan from its data file: units, people, work items, cycles. Safe to run twice."""
+"""Load a plan from its data file: units, people, work items, cycles. Safe to run twice.
+
+A load creates what is missing and changes nothing that exists: the office's edits (a unit's name,
+a work item's departments) stay, and a membership the office ended (``MembershipEnd``) is not
+added again.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +13,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from workflows.org.models import Membership, Unit, UnitKind
+from workflows.org.models import Membership, MembershipEnd, Unit, UnitKind
 
 from ..models import Plan, ReportingCycle, WorkItem, WorkItemDepartment
 from .cycles import cycle_schedule
@@ -18,21 +23,25 @@ SCHOOL_KINDS = (UnitKind.SCHOOL, UnitKind.KINDERGARTEN)
 
 @transaction.atomic
 def plan_load(*, data: dict, password: str | None = None) -> Plan:
-    """Create or update everything a plan's data file describes; returns the plan."""
-    bureau = _unit(code=data["bureau"]["code"], name=data["bureau"]["name"], kind=UnitKind.BUREAU, parent=None)
-    units = {bureau.code: bureau}
+    """Create what a plan's data file describes and is missing; returns the plan."""
+    bureau, _ = _unit(code=data["bureau"]["code"], name=data["bureau"]["name"], kind=UnitKind.BUREAU, parent=None)
+    units, new = {bureau.code: bureau}, set()
     for row in data.get("units", []):
-        units[row["code"]] = _unit(code=row["code"], name=row["name"], kind=row["kind"],
-                                   parent=units.get(row.get("parent") or bureau.code, bureau))
+        units[row["code"]], created = _unit(code=row["code"], name=row["name"], kind=row["kind"],
+                                            parent=units.get(row.get("parent") or bureau.code, bureau))
+        if created:
+            new.add(row["code"])
     for row in data.get("people", []):
         _person(row, units[row["unit"]], password)
-    plan = _plan(data["plan"], bureau, data.get("settings", {}))
-    plan.schools.set([u for u in units.values() if u.kind in SCHOOL_KINDS])
+    plan, created = _plan(data["plan"], bureau, data.get("settings", {}))
+    # A new plan takes every school; a plan loaded again only the schools this load added.
+    plan.schools.add(*[u for code, u in units.items() if u.kind in SCHOOL_KINDS and (created or code in new)])
     for row in data.get("work_items", []):
         _work_item(plan, row, units)
     for row in data.get("cycles", []):
-        cycle, _ = ReportingCycle.objects.get_or_create(plan=plan, year=row["year"], half=row["half"])
-        cycle_schedule(cycle=cycle)
+        cycle, created = ReportingCycle.objects.get_or_create(plan=plan, year=row["year"], half=row["half"])
+        if created:
+            cycle_schedule(cycle=cycle)
     return plan
 
 
@@ -40,9 +49,8 @@ def plan_load_file(*, path: Path, password: str | None = None) -> Plan:
     return plan_load(data=json.loads(path.read_text(encoding="utf-8")), password=password)
 
 
-def _unit(*, code: str, name: str, kind: str, parent: Unit | None) -> Unit:
-    unit, _ = Unit.objects.update_or_create(code=code, defaults={"name": name, "kind": kind, "parent": parent})
-    return unit
+def _unit(*, code: str, name: str, kind: str, parent: Unit | None) -> tuple[Unit, bool]:
+    return Unit.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "parent": parent})
 
 
 def _person(row: dict, unit: Unit, password: str | None) -> None:
@@ -55,24 +63,25 @@ def _person(row: dict, unit: Unit, password: str | None) -> None:
         else:
             user.set_unusable_password()
         user.save()
-    Membership.objects.get_or_create(user=user, unit=unit, role=row["role"])
+    if not MembershipEnd.objects.filter(user=user, unit=unit, role=row["role"]).exists():
+        Membership.objects.get_or_create(user=user, unit=unit, role=row["role"])
 
 
-def _plan(row: dict, bureau: Unit, settings: dict) -> Plan:
-    plan, _ = Plan.objects.update_or_create(code=row["code"], defaults={
+def _plan(row: dict, bureau: Unit, settings: dict) -> tuple[Plan, bool]:
+    return Plan.objects.get_or_create(code=row["code"], defaults={
         "title": row["title"], "document_number": row.get("document_number", ""),
         "issued_on": dt.date.fromisoformat(row["issued_on"]) if row.get("issued_on") else None,
         "year": row["year"], "bureau": bureau, "issuer": row.get("issuer", bureau.name),
         "addressees": row.get("addressees", ""), "description": row.get("description", ""), "settings": settings,
     })
-    return plan
 
 
 def _work_item(plan: Plan, row: dict, units: dict[str, Unit]) -> WorkItem:
-    item, _ = WorkItem.objects.update_or_create(plan=plan, number=row["number"], defaults={
+    item, created = WorkItem.objects.get_or_create(plan=plan, number=row["number"], defaults={
         "title": row["title"], "description": row.get("description", ""), "figures": row.get("figures", []),
     })
-    item.responsibilities.all().delete()
+    if not created:
+        return item
     WorkItemDepartment.objects.bulk_create([
         WorkItemDepartment(work_item=item, unit=units[code], position=i, is_lead=(i == 0))
         for i, code in enumerate(row.get("departments", []))

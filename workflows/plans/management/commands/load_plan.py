@@ -9,7 +9,8 @@ from workflows.plans.services.seed import plan_load_file
 
 
 class Command(BaseCommand):
-    help = "Load or update a plan from its JSON data file; safe to run twice."
+    help = ("Load a plan from its JSON data file, adding only what is missing (office edits and ended "
+            "memberships stay); safe to run twice.")
 
     def add_arguments(self, parser):
         parser.add_argument("path")

@@ -1,0 +1,120 @@
+"""When someone leaves: a membership ends or a person is deactivated.
+
+Every ready task they hold in the unit they left goes back to the unit's pool (its candidates by
+lane role and unit, as when it was created) or to a successor the office names; the candidates
+(or the successor) are notified and each task's audit chain says who handed it and why. The ended
+membership is kept as a ``MembershipEnd``, so a plan's data file loaded again does not bring it back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from workflows.notifications.models import NotificationKind
+from workflows.notifications.services import Notice, notify_many
+from workflows.org.models import Membership, MembershipEnd
+
+from ..audit import audit_record
+from ..errors import Forbidden, Invalid
+from ..models import AuditAction, HumanTask, HumanTaskState
+from ..notices import holders
+from ..permissions import is_office
+from .locking import instance_lock_for_task
+
+MEMBERSHIP_ENDED = "membership_ended"
+PERSON_DEACTIVATED = "person_deactivated"
+
+
+@dataclass(frozen=True)
+class Handover:
+    """How many tasks went back to their unit's pool, and how many to the successor."""
+
+    handed_back: int = 0
+    handed_over: int = 0
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, actor: AbstractBaseUser | None, successor: AbstractBaseUser | None = None,
+                   reason: str = "") -> Handover:
+    """End a membership (kept as ended) and hand the tasks the person holds in that unit back or over."""
+    _check(actor, membership.user, successor)
+    leaving = membership.user
+    MembershipEnd.objects.create(user=leaving, unit_id=membership.unit_id, role=membership.role, reason=reason[:300],
+                                 ended_by=actor if actor is not None and actor.is_authenticated else None)
+    membership.delete()
+    still_held = list(Membership.objects.filter(user=leaving, unit_id=membership.unit_id)
+                      .values_list("role", flat=True))
+    tasks = HumanTask.objects.filter(state=HumanTaskState.READY, assignee=leaving, candidate_unit_id=membership.unit_id)
+    if still_held:  # a task of a role the person still holds there stays theirs
+        tasks = tasks.exclude(candidate_role__in=still_held)
+    return _hand_over(list(tasks.values_list("pk", flat=True)), leaving=leaving, actor=actor, successor=successor,
+                      why=MEMBERSHIP_ENDED, reason=reason)
+
+
+@transaction.atomic
+def person_deactivate(*, user: AbstractBaseUser, actor: AbstractBaseUser | None,
+                      successor: AbstractBaseUser | None = None, reason: str = "") -> Handover:
+    """Deactivate a person (no sign-in, tokens revoked) and hand every ready task they hold back or over.
+
+    Their memberships stay, so reactivating them restores their roles; a deactivated holder is
+    nobody's candidate to notify.
+    """
+    _check(actor, user, successor)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    tasks = HumanTask.objects.filter(state=HumanTaskState.READY, assignee=user)
+    return _hand_over(list(tasks.values_list("pk", flat=True)), leaving=user, actor=actor, successor=successor,
+                      why=PERSON_DEACTIVATED, reason=reason)
+
+
+def _check(actor: AbstractBaseUser | None, leaving: AbstractBaseUser, successor: AbstractBaseUser | None) -> None:
+    # The office, through the API; staff, through the admin (where Django's permissions decide).
+    if actor is not None and not (is_office(actor) or getattr(actor, "is_staff", False)):
+        raise Forbidden("only the office ends memberships and deactivates people")
+    if successor is None:
+        return
+    if successor.pk == leaving.pk:
+        raise Invalid("the successor is the person leaving", {"successor": ["name someone else"]})
+    if not successor.is_active:
+        raise Invalid(f"{successor} is deactivated", {"successor": ["this person is deactivated"]})
+
+
+def _hand_over(task_ids: list[int], *, leaving: AbstractBaseUser, actor: AbstractBaseUser | None,
+               successor: AbstractBaseUser | None, why: str, reason: str) -> Handover:
+    """Each task under its instance's lock (in id order): still ready and still theirs, it changes hands."""
+    notices: list[Notice] = []
+    for task_id in sorted(task_ids):
+        instance = instance_lock_for_task(task_id)
+        task = HumanTask.objects.get(pk=task_id)
+        if task.state != HumanTaskState.READY or task.assignee_id != leaving.pk:
+            continue  # completed or handed on meanwhile
+        task.assignee = successor
+        task.claimed_at = timezone.now() if successor is not None else None
+        task.save(update_fields=["assignee", "claimed_at"])
+        audit_record(action=AuditAction.REASSIGNED if successor is not None else AuditAction.UNCLAIMED,
+                     actor=actor, instance=instance, task_guid=str(task.task_guid),
+                     detail={"from": leaving.get_username(), "to": successor.get_username() if successor else "",
+                             "reason": why, "note": reason[:300]})
+        notices.append(_notice(task, leaving, successor))
+    notify_many(notices)
+    handed = len(notices)
+    return Handover(handed_back=0, handed_over=handed) if successor is not None else Handover(handed_back=handed)
+
+
+def _notice(task: HumanTask, leaving: AbstractBaseUser, successor: AbstractBaseUser | None) -> Notice:
+    # Stored text, read later by anyone: in the site's language, not the office's browser's.
+    with translation.override(settings.LANGUAGE_CODE):
+        if successor is not None:
+            title = gettext("Handed over to you: %(task)s") % {"task": task.name}
+        else:
+            title = gettext("Back in your unit's pool: %(task)s") % {"task": task.name}
+    people = [successor] if successor is not None else [
+        person for person in holders(task.candidate_unit_id, task.candidate_role)
+        if person.pk != leaving.pk and person.is_active]
+    return Notice(users=people, kind=NotificationKind.TASK, title=title, link=f"/tasks/{task.pk}/")
