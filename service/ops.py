@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from workflows.plans.calendar_years import calendar_year_warning
 from workflows.processes.heartbeat import seconds_since_sweep
 from workflows.processes.models import Escalation, HumanTask, InstanceStatus, ProcessInstance
 
@@ -37,16 +38,31 @@ def _broker() -> bool:
         return False
 
 
+def _calendar_warnings() -> list[dict]:
+    try:
+        warning = calendar_year_warning()
+    except Exception:  # a readiness probe reports, it does not raise
+        return []
+    return [{"code": "calendar_year_without_holidays", "year": warning.year, "message": warning.message}] \
+        if warning else []
+
+
 @require_GET
 def ready(request):
-    """503 unless the database and the broker answer; reports worker heartbeat and timer lag."""
+    """503 unless the database and the broker answer; reports worker heartbeat, timer lag and calendar warnings.
+
+    A year about to start without holidays is a warning in the detail, not a failure: every instance would
+    fail together, and taking them all out of service would not bring the holidays in.
+    """
     overdue = ProcessInstance.objects.filter(next_timer_at__lte=timezone.now(),
                                              status__in=[InstanceStatus.RUNNING, InstanceStatus.WAITING])
     oldest = overdue.aggregate(m=Min("next_timer_at"))["m"]
+    database = _database()
     body = {
-        "database": _database(), "broker": _broker(), "last_sweep_seconds_ago": seconds_since_sweep(),
+        "database": database, "broker": _broker(), "last_sweep_seconds_ago": seconds_since_sweep(),
         "sweep_lag_seconds": round((timezone.now() - oldest).total_seconds(), 1) if oldest else 0.0,
         "sweep_interval_seconds": settings.DUBAN_TIMER_SWEEP_SECONDS,
+        "warnings": _calendar_warnings() if database else [],
     }
     ok = body["database"] and body["broker"]
     return JsonResponse({"status": "ok" if ok else "unavailable", **body}, status=200 if ok else 503)

@@ -11,7 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.org.models import Unit
-from workflows.plans.calendar import calendar_source
+from workflows.plans.calendar import LOCAL, calendar_source
+from workflows.plans.calendar_years import source_label
 from workflows.plans.documents.summary_xlsx import render_summary_xlsx
 from workflows.plans.models import CycleQuarter, Plan, ReportingCycle, WorkItem
 from workflows.plans.progress import cycle_progress
@@ -89,10 +90,24 @@ class WorkItemSerializer(serializers.ModelSerializer):
 
 
 class QuarterOut(serializers.ModelSerializer):
+    calendar = serializers.SerializerMethodField(help_text="where the due date's working days come from")
+    calendar_label = serializers.SerializerMethodField(help_text="calendar, in the user's language")
+
     class Meta:
         model = CycleQuarter
         fields = ["id", "quarter", "opens_at", "reminder_at", "due_at", "supervise_at", "closes_at", "opened_at",
-                  "closed_at"]
+                  "closed_at", "calendar", "calendar_label"]
+
+    def get_calendar(self, obj) -> str:
+        """official, office or weekdays, for the year of the due date (Q4 is due in the next year)."""
+        year = obj.due_at.astimezone(LOCAL).year
+        cache = self.root.__dict__.setdefault("_duban_due_sources", {})  # one answer per year for the whole list
+        if year not in cache:
+            cache[year] = calendar_source(year)
+        return cache[year]
+
+    def get_calendar_label(self, obj) -> str:
+        return source_label(self.get_calendar(obj))
 
 
 class CycleSerializer(serializers.ModelSerializer):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from workflows.org.models import Unit
 from workflows.org.roles import is_office
 from workflows.plans.calendar import calendar_source
+from workflows.plans.calendar_years import calendar_year_warning
 from workflows.plans.models import CycleQuarter, Plan, ReportingCycle
 from workflows.plans.progress import cycle_progress
 from workflows.plans.scope import instances_visible, sees_everything
@@ -43,7 +44,7 @@ def console(request):
     return render(request, "web/console.html", {
         "definitions": ProcessDefinition.objects.filter(version=Subquery(newest)).order_by("key"),
         "cycles": ReportingCycle.objects.select_related("plan").order_by("-year", "half"),
-        "plans": Plan.objects.order_by("-year")})
+        "plans": Plan.objects.order_by("-year"), "calendar_warning": calendar_year_warning()})
 
 
 @login_required
