@@ -15,6 +15,7 @@ from workflows.processes.forms import schema_for
 from workflows.processes.models import HumanTaskState
 from workflows.processes.permissions import can_act_on
 from workflows.processes.runtime import process_for
+from workflows.processes.selectors import returned_because
 from workflows.processes.services import human_tasks as svc
 from workflows.processes.services.attachments import attachment_add
 
@@ -64,12 +65,15 @@ def task_page(request, pk: int):
         task = _task(request, pk)
     data = process_for(task.instance.definition).data(bytes(task.instance.state))
     if request.method != "POST" and not values:
-        # a task opened again (returned for revision) starts from the answers the process holds
-        values = {k: data[k] for k in (schema.get("properties") or {}) if k in data}
+        # a task opened again (returned for revision) starts from the answers the process holds; a decision
+        # (and its comment) is made afresh each time, never shown as if it still held
+        fields = schema.get("properties") or {}
+        fresh = svc.DECISION_FIELDS if "decision" in fields else ()
+        values = {k: data[k] for k in fields if k in data and k not in fresh}
     context = {
         "task": _decorate([task], WorkingCalendar())[0], "fields": fields_for(schema, values, errors),
         "form_errors": errors.get("", []), "may_act": can_act_on(request.user, task),
-        "returned_because": data.get("comment") if data.get("decision") == "return" else "",
+        "returned_because": returned_because(task=task),
         "timeline": audit_visible(request.user).filter(instance_id=task.instance_id).select_related("actor")
         .order_by("at", "id"), "attachments": task.attachments.all(),
     }

@@ -8,7 +8,7 @@ from workflows.compiled import CompiledQuery
 from workflows.org.models import Membership
 from workflows.org.roles import is_office
 
-from .models import Escalation, HumanTask, HumanTaskState
+from .models import AuditAction, AuditEvent, Escalation, HumanTask, HumanTaskState
 
 # Task lists never need the engine state or the spec: leave those blobs in the database.
 LIST_DEFERRED = ("instance__state", "instance__definition__spec", "instance__definition__forms_json")
@@ -62,3 +62,13 @@ def escalations_open(*, user: AbstractBaseUser) -> QuerySet[Escalation]:
         return rows.order_by("raised_at")
     units = Membership.objects.filter(user=user).values_list("unit_id", flat=True)
     return rows.filter(target_unit_id__in=list(units)).order_by("raised_at")
+
+
+def returned_because(*, task: HumanTask) -> str:
+    """Why the task was sent back, if the instance's latest decision returned it here: the decision's own
+    comment, from the audit. A decision task itself (the second sign-off) shows none."""
+    latest = (AuditEvent.objects.filter(instance_id=task.instance_id, action=AuditAction.TASK_COMPLETED,
+                                        detail__has_key="decision").order_by("-at", "-id").first())
+    if latest is None or latest.detail.get("decision") != "return" or latest.detail.get("bpmn_id") == task.bpmn_id:
+        return ""
+    return str(latest.detail.get("comment") or "")

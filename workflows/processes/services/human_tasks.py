@@ -130,10 +130,22 @@ def human_task_complete(*, task_id: int, actor: AbstractBaseUser, data: dict) ->
         raise Conflict(str(exc)) from None
     with audit_batch(task.instance):
         audit_record(action=AuditAction.TASK_COMPLETED, actor=actor, instance=task.instance,
-                     task_guid=str(task.task_guid), detail={"bpmn_id": task.bpmn_id, "fields": sorted(data)[:50]})
+                     task_guid=str(task.task_guid),
+                     detail={"bpmn_id": task.bpmn_id, "fields": sorted(data)[:50], **decision_words(data)})
         snapshots_apply([Step(task.instance, snapshot, actor, str(task.task_guid), task_rows=task.step_rows,
                               open_escalations=task.instance_has_open_escalations)])
     return task  # one of the step's rows: the step has marked it completed
+
+
+DECISION_FIELDS = ("decision", "comment")
+
+
+def decision_words(data: dict) -> dict:
+    """A form's decision and its comment (approve, return, grant, refuse...), kept word for word in the audit."""
+    if not isinstance(data.get("decision"), str):
+        return {}
+    comment = data.get("comment")
+    return {"decision": data["decision"][:50], "comment": comment[:2000] if isinstance(comment, str) else ""}
 
 
 @transaction.atomic
