@@ -60,7 +60,8 @@ def test_a_removed_liaisons_claimed_task_goes_back_to_the_schools_pool(world, cl
     event = AuditEvent.objects.get(instance_id=task.instance_id, action=AuditAction.UNCLAIMED)
     assert event.actor == world.users["office"]
     assert event.detail == {"from": leaving.username, "to": "", "reason": "membership_ended", "note": "调离"}
-    assert Notification.objects.filter(user=colleague, link=f"/tasks/{task.pk}/", title__contains=task.name).exists()
+    assert Notification.objects.filter(user=colleague, link=f"/tasks/{task.pk}/").get().title == \
+        f"退回本单位待认领：{task.name}"
 
     mine = _client(colleague)
     inbox = mine.get("/api/tasks/?tab=unit").json()["results"]
@@ -87,7 +88,8 @@ def test_a_successor_named_by_the_office_holds_the_task(world, clients, django_u
     _refused_everywhere(clients["liaison_a"], task)
     event = AuditEvent.objects.get(instance_id=task.instance_id, action=AuditAction.REASSIGNED)
     assert event.detail["from"] == leaving.username and event.detail["to"] == "successor"
-    assert Notification.objects.filter(user=successor, link=f"/tasks/{task.pk}/").exists()
+    notice = Notification.objects.filter(user=successor, link=f"/tasks/{task.pk}/").get()
+    assert notice.title == f"转交给您：{task.name}"
     assert _client(successor).get(f"/tasks/{task.pk}/").status_code == 200
 
 
@@ -147,3 +149,25 @@ def test_a_claim_does_not_outlive_a_membership_ended_without_a_handover(world):
     assert task.assignee_id == leaving.pk and not can_act_on(leaving, task)
     submit = _client(leaving).post(f"/api/tasks/{task.pk}/complete/", {"data": {}}, content_type="application/json")
     assert submit.status_code in (403, 404)
+
+
+def test_the_admin_ends_memberships_and_deactivates_through_the_handover(world, django_user_model):
+    leaving, task = world.users["liaison_a"], world.report_task
+    human_task_claim(task_id=task.pk, actor=leaving)
+    admin = _client(django_user_model.objects.create_superuser("root", password="pw"))
+    membership = Membership.objects.get(user=leaving, unit__code=SCHOOL, role="liaison")
+    assert admin.post(f"/admin/org/membership/{membership.pk}/delete/", {"post": "yes"}).status_code == 302
+    task.refresh_from_db()
+    assert task.assignee_id is None and MembershipEnd.objects.filter(user=leaving, unit__code=SCHOOL).exists()
+
+    principal = world.users["principal_a"]
+    HumanTask.objects.filter(pk=task.pk).update(assignee=principal)
+    form = {"username": principal.username, "first_name": principal.first_name, "last_name": "", "email": "",
+            "date_joined_0": principal.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": principal.date_joined.strftime("%H:%M:%S")}  # is_active left out: unticked
+    answer = admin.post(f"/admin/auth/user/{principal.pk}/change/", form)
+    assert answer.status_code == 302, answer.content[:2000]
+    principal.refresh_from_db()
+    task.refresh_from_db()
+    assert not principal.is_active and task.assignee_id is None
+    assert AuditEvent.objects.filter(action=AuditAction.UNCLAIMED, detail__reason="person_deactivated").exists()
