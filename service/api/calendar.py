@@ -1,6 +1,7 @@
 """The working-day calendar: each year's source, the warning before a year without holidays, the holiday notice."""
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -13,7 +14,7 @@ from .common import require_office
 from .schemas import errors
 
 WarningOut = inline_serializer("CalendarWarning", fields={
-    "year": serializers.IntegerField(), "message": serializers.CharField()})
+    "year": serializers.IntegerField(), "message": serializers.CharField()}, allow_null=True)
 CalendarOut = inline_serializer("Calendar", fields={
     "years": serializers.ListField(child=inline_serializer("CalendarYear", fields={
         "year": serializers.IntegerField(),
@@ -46,8 +47,6 @@ class CalendarView(APIView):
     def get(self, request):
         """This year's and next year's calendar source, and the warning (null when none) before a year
         without official holidays or office-entered days."""
-        from django.utils import timezone
-
         this = timezone.localdate().year
         sources = calendar_sources([this, this + 1])
         warning = calendar_year_warning()
