@@ -60,8 +60,11 @@ def _normal(line: str) -> str:
 
 def notice_year(text: str) -> int | None:
     """The year the notice is for, from its title or its lead sentence."""
-    match = _YEAR.search(_normal(text))
-    return int(match.group(1) or match.group(2)) if match else None
+    for line in text.splitlines():
+        match = _YEAR.search(_normal(line))
+        if match:
+            return int(match.group(1) or match.group(2))
+    return None
 
 
 def parse_notice(text: str, year: int | None = None) -> list[NoticeDay]:
@@ -104,7 +107,9 @@ def _festival_days(line: str, year: int) -> list[NoticeDay]:
         raise _Bad(_("no dates after the festival's name"))
     days = [NoticeDay(d, HOLIDAY, festival) for d in _days_off(sentences[0], year)]
     for sentence in sentences[1:]:
-        days += [NoticeDay(d, WORKDAY, festival) for d in _make_up_days(sentence, year)]
+        if sentence.endswith("上班") or re.match(_DATE, sentence):
+            days += [NoticeDay(d, WORKDAY, festival) for d in _make_up_days(sentence, year)]
+        # else a recommendation, e.g. 鼓励各单位……安排职工在除夕（2月9日）休息 (2024): no day changes
     return days
 
 

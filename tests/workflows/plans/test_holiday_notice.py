@@ -66,6 +66,11 @@ def test_the_notices_formats_single_days_ranges_across_months_weekends_and_full_
     spring = parse_notice("春节：1月28日（农历除夕）至2月4日（农历正月初七）放假调休，共8天。"
                           "1月26日（周日）、2月8日（周六）上班。", 2025)
     assert len(spring) == 10 and spring[0].date == dt.date(2025, 1, 26)
+    spring_2024 = parse_notice("春节：2月10日至17日放假调休，共8天。2月4日（周日）、2月18日（周日）上班。"
+                               "鼓励各单位结合带薪年休假等制度落实，安排职工在除夕（2月9日）休息。", 2024)
+    assert {d.date for d in spring_2024 if d.kind == HOLIDAY} == {
+        d for d in chinese_calendar.holidays if d.year == 2024 and d.month == 2}
+    assert {d.date for d in spring_2024 if d.kind == WORKDAY} == {dt.date(2024, 2, 4), dt.date(2024, 2, 18)}
     across = parse_notice("元旦：2018年12月30日至2019年1月1日放假调休，共3天。2018年12月29日（星期六）上班。", 2019)
     assert [d.date for d in across] == [dt.date(2018, 12, 29), dt.date(2018, 12, 30), dt.date(2018, 12, 31),
                                         dt.date(2019, 1, 1)]
