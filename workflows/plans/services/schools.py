@@ -15,13 +15,15 @@ def schools_of(plan: Plan) -> QuerySet[Unit]:
 
 
 def quarter_roster(quarter: CycleQuarter) -> QuerySet[Unit]:
-    """The schools a quarter counts, in code order: fixed as it opens (one report row each), joined by
-    schools added while it is open, left by those removed while it is open; the plan's schools now
-    for a quarter not opened yet. A closed quarter's roster never changes."""
-    if quarter.opened_at is None and not quarter.reports.exists():
-        return schools_of(quarter.cycle.plan)
-    kept = quarter.reports.exclude(status=ReportStatus.CANCELLED).values("school_id")
-    return Unit.objects.filter(pk__in=kept).order_by("code")
+    """The schools a quarter counts, in code order. A closed quarter: those with a report row (one each
+    from its opening, or from joining while it was open), never changing afterwards. A quarter not
+    closed yet: those and the plan's schools now, less those that left it (their report cancelled)."""
+    counted = quarter.reports.exclude(status=ReportStatus.CANCELLED).values("school_id")
+    if quarter.closed_at is not None:
+        return Unit.objects.filter(pk__in=counted).order_by("code")
+    left = quarter.reports.filter(status=ReportStatus.CANCELLED).values("school_id")
+    in_plan = quarter.cycle.plan.schools.values("pk")
+    return Unit.objects.filter(Q(pk__in=counted) | Q(pk__in=in_plan)).exclude(pk__in=left).order_by("code")
 
 
 def carried_by(school: Unit | int) -> Q:
