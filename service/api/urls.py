@@ -61,6 +61,7 @@ urlpatterns = [
     path("work-items/", plans.WorkItemList.as_view()),
     path("work-items/<int:pk>/start/", work_items.WorkItemStart.as_view()),
     path("work-item-runs/<int:pk>/dispatch/", work_items.RunDispatch.as_view()),
+    path("work-item-runs/<int:pk>/school-tasks/", work_items.RunSchoolTasks.as_view()),
     path("work-item-runs/<int:pk>/apply-close/", work_items.RunApplyClose.as_view()),
     path("work-item-runs/<int:pk>/close/", work_items.RunClose.as_view()),
     path("calendar/", calendar.CalendarView.as_view()),

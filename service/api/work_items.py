@@ -1,16 +1,18 @@
 """A work item's run: start (office), dispatch school tasks and apply for closing (lead), close (office)."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.plans.models import WorkItemRun
+from workflows.plans.school_tasks import run_school_tasks
 from workflows.plans.services import work_items as svc
 
-from .common import get_in_scope, id_field
+from .common import get_in_scope, id_field, require_bureau_staff
 from .schemas import errors
+from .tasks import Stamps
 
 
 class RunOut(serializers.ModelSerializer):
@@ -70,3 +72,21 @@ class RunClose(APIView):
         body = CommentIn(data=request.data)
         body.is_valid(raise_exception=True)
         return Response(RunOut(svc.work_item_close(run_id=pk, actor=request.user, **body.validated_data)).data)
+
+
+SchoolTaskOut = inline_serializer("SchoolTaskTimeliness", fields={
+    "id": serializers.IntegerField(), "school": serializers.CharField(), "school_code": serializers.CharField(),
+    "due_at": serializers.DateTimeField(), "finished_at": serializers.DateTimeField(allow_null=True),
+    "timeliness": serializers.ChoiceField(choices=["on_time", "late", "open", "overdue"])}, many=True)
+
+
+class RunSchoolTasks(APIView):
+    @extend_schema(responses={200: SchoolTaskOut, **errors(403, 404)})
+    def get(self, request, pk: int):
+        """The run's school tasks: on time or late (finished), open or overdue, by the due moment in force."""
+        run = get_in_scope(_runs(request), pk, "work item run")
+        require_bureau_staff(request)
+        stamp = Stamps()
+        return Response([{"id": row.task.pk, "school": row.task.school.name, "school_code": row.task.school.code,
+                          "due_at": stamp(row.task.due_at), "finished_at": stamp(row.task.finished_at),
+                          "timeliness": row.timeliness} for row in run_school_tasks(run=run)])

@@ -12,6 +12,7 @@ from workflows.org.models import Membership, Unit
 from workflows.org.roles import is_office
 from workflows.processes.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from workflows.processes.models import HumanTaskState
+from workflows.processes.runtime import process_for
 from workflows.processes.services.definitions import definition_for_start
 from workflows.processes.services.events import event_deliver
 from workflows.processes.services.human_tasks import human_task_complete
@@ -111,10 +112,26 @@ def school_task_finished(*, school_task_id: int) -> None:
     """Called when a school task's instance completes; the run hears when the last one is done."""
     from ..tasks import work_item_all_done
 
-    updated = SchoolTask.objects.filter(pk=school_task_id, finished_at__isnull=True).update(finished_at=timezone.now())
+    task = SchoolTask.objects.select_related("instance__definition").get(pk=school_task_id)
+    due = _due_in_force(task)
+    updated = SchoolTask.objects.filter(pk=school_task_id, finished_at__isnull=True).update(
+        finished_at=timezone.now(), due_at=due)
     if updated:
         run_id = SchoolTask.objects.values_list("run_id", flat=True).get(pk=school_task_id)
         transaction.on_commit(lambda: work_item_all_done.delay(run_id))
+
+
+def _due_in_force(task: SchoolTask) -> dt.datetime:
+    """The due moment the instance ended with: an extension granted on the way moved it."""
+    if task.instance is None:
+        return task.due_at
+    due = process_for(task.instance.definition).data(bytes(task.instance.state)).get("due_at")
+    if isinstance(due, str):
+        try:
+            due = dt.datetime.fromisoformat(due)
+        except ValueError:
+            return task.due_at
+    return due if isinstance(due, dt.datetime) and due.tzinfo is not None else task.due_at
 
 
 def run_notify_if_done(*, run_id: int) -> bool:
