@@ -110,21 +110,9 @@ class Simulation:
             self._fill_and_sign(report, now)
 
     def _fill_and_sign(self, report, now: dt.datetime) -> None:
-        school = report.school
-        liaison, principal = _holder_in(school, "liaison", self.office), _holder_in(school, "principal", self.office)
-        fill = _ready(report.instance, "fill_report")
-        human_task_complete(task_id=fill.pk, actor=liaison, data=report_data(fill, school))
-        sign = _ready(report.instance, "sign_off_report")
-        if school.code in self.script.returned and not report.instance.human_tasks.filter(
-                bpmn_id="sign_off_report", state=HumanTaskState.COMPLETED).exists():
-            human_task_complete(task_id=sign.pk, actor=principal, data={"decision": "return",
-                                                                         "comment": "请补充佐证材料"})
-            self.note(now, f"{school.name}: report returned by the principal")
-            fill = _ready(report.instance, "fill_report")
-            human_task_complete(task_id=fill.pk, actor=liaison, data=report_data(fill, school, revised=True))
-            sign = _ready(report.instance, "sign_off_report")
-        human_task_complete(task_id=sign.pk, actor=principal, data={"decision": "approve"})
-        self.note(now, f"{school.name}: Q{report.quarter.quarter} report submitted")
+        if fill_and_sign(report, self.office, return_once=report.school.code in self.script.returned):
+            self.note(now, f"{report.school.name}: report returned by the principal")
+        self.note(now, f"{report.school.name}: Q{report.quarter.quarter} report submitted")
 
     # --- the office -----------------------------------------------------------------------
 
@@ -203,6 +191,26 @@ class Simulation:
             human_task_complete(task_id=task.pk, actor=head, data={"decision": "approve"})
             if task.bpmn_id == "review_extension":
                 self.note(now, f"{school.name}: extension granted")
+
+
+def fill_and_sign(report, fallback: AbstractBaseUser, return_once: bool = False) -> bool:
+    """The school's liaison fills its pending report and the principal approves it (the office
+    stands in for a school without them); with ``return_once`` the principal first returns it.
+    Returns whether it was returned."""
+    school = report.school
+    liaison, principal = _holder_in(school, "liaison", fallback), _holder_in(school, "principal", fallback)
+    fill = _ready(report.instance, "fill_report")
+    human_task_complete(task_id=fill.pk, actor=liaison, data=report_data(fill, school))
+    sign = _ready(report.instance, "sign_off_report")
+    returned = return_once and not report.instance.human_tasks.filter(
+        bpmn_id="sign_off_report", state=HumanTaskState.COMPLETED).exists()
+    if returned:
+        human_task_complete(task_id=sign.pk, actor=principal, data={"decision": "return", "comment": "请补充佐证材料"})
+        fill = _ready(report.instance, "fill_report")
+        human_task_complete(task_id=fill.pk, actor=liaison, data=report_data(fill, school, revised=True))
+        sign = _ready(report.instance, "sign_off_report")
+    human_task_complete(task_id=sign.pk, actor=principal, data={"decision": "approve"})
+    return returned
 
 
 def _holder(plan: Plan, role: str) -> AbstractBaseUser:

@@ -43,20 +43,24 @@ def ladder(plan, due: dt.date, calendar: WorkingCalendar) -> dict[str, dt.dateti
             "supervise_at": local_datetime(calendar.add_workdays(due, after), 9)}
 
 
+def quarter_dates(plan, year: int, number: int, calendar: WorkingCalendar) -> dict[str, dt.datetime]:
+    """A quarter's open, reminder, due, supervise and close moments from the plan's settings."""
+    end = quarter_end(year, number)
+    due = calendar.add_workdays(end, plan_setting(plan, "report_due_workdays"))
+    return {
+        **ladder(plan, due, calendar),
+        "opens_at": local_datetime(calendar.add_workdays(end, -plan_setting(plan, "open_workdays_before")), 9),
+        "closes_at": local_datetime(calendar.add_workdays(due, plan_setting(plan, "close_workdays_after")), 18),
+    }
+
+
 @transaction.atomic
 def cycle_schedule(*, cycle: ReportingCycle, calendar: WorkingCalendar | None = None) -> list[CycleQuarter]:
     """(Re)compute the dates of the cycle's quarters that have not opened yet."""
     calendar = calendar or WorkingCalendar()
-    plan = cycle.plan
     quarters = []
     for number in cycle.quarters_numbers:
-        end = quarter_end(cycle.year, number)
-        due = calendar.add_workdays(end, plan_setting(plan, "report_due_workdays"))
-        dates = {
-            **ladder(plan, due, calendar),
-            "opens_at": local_datetime(calendar.add_workdays(end, -plan_setting(plan, "open_workdays_before")), 9),
-            "closes_at": local_datetime(calendar.add_workdays(due, plan_setting(plan, "close_workdays_after")), 18),
-        }
+        dates = quarter_dates(cycle.plan, cycle.year, number, calendar)
         quarter, created = CycleQuarter.objects.get_or_create(cycle=cycle, quarter=number, defaults=dates)
         if not created and quarter.opened_at is None:
             CycleQuarter.objects.filter(pk=quarter.pk).update(**dates)
