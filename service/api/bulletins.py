@@ -26,14 +26,33 @@ class BulletinOut(serializers.ModelSerializer):
 
     class Meta:
         model = Bulletin
-        fields = ["id", "cycle", "document_number", "title", "sections", "late_units", "missing_units", "status",
-                  "return_comment", "published_at"]
+        fields = ["id", "cycle", "document_number", "title", "addressees", "sections", "copy_to", "printed_by",
+                  "printed_on", "late_units", "missing_units", "status", "return_comment", "published_at"]
 
 
 class BulletinEdit(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=300)
     document_number = serializers.CharField(required=False, max_length=100, allow_blank=True)
+    addressees = serializers.CharField(required=False, max_length=300, allow_blank=True, help_text="主送")
     sections = SectionSerializer(many=True, required=False)
+    copy_to = serializers.CharField(required=False, max_length=300, allow_blank=True, help_text="抄送")
+    printed_by = serializers.CharField(required=False, max_length=200, allow_blank=True, help_text="印发机关")
+    printed_on = serializers.DateField(required=False, allow_null=True, help_text="印发日期; null: the day published")
+
+
+class DraftIn(serializers.Serializer):
+    quotes = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=500,
+        help_text="keys of the school answers to quote (GET …/bulletin/answers/); absent: the first few")
+
+
+class AnswerOut(serializers.Serializer):
+    key = serializers.CharField()
+    school = serializers.CharField()
+    period = serializers.CharField()
+    work_item = serializers.CharField()
+    field = serializers.ChoiceField(choices=["progress", "problems"])
+    text = serializers.CharField()
 
 
 class DecisionIn(serializers.Serializer):
@@ -48,11 +67,22 @@ class BulletinList(APIView):
 
 
 class CycleBulletin(APIView):
-    @extend_schema(request=None, responses={201: BulletinOut, **errors(403, 404, 409)})
+    @extend_schema(request=DraftIn, responses={201: BulletinOut, **errors(400, 403, 404, 409)})
     def post(self, request, pk: int):
-        """Build (or rebuild) the cycle's bulletin draft from its quarter summaries (office)."""
+        """Build (or rebuild) the cycle's bulletin draft from its quarter summaries (office, at the draft step)."""
         get_in_scope(ReportingCycle.objects.all(), pk, "cycle")
-        return Response(BulletinOut(svc.bulletin_draft(cycle_id=pk, actor=request.user)).data, status=201)
+        body = DraftIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response(BulletinOut(svc.bulletin_draft(cycle_id=pk, actor=request.user,
+                                                       quotes=body.validated_data.get("quotes"))).data, status=201)
+
+
+class CycleBulletinAnswers(APIView):
+    @extend_schema(responses={200: AnswerOut(many=True), **errors(403, 404)})
+    def get(self, request, pk: int):
+        """The schools' practice and problem answers the office may quote in the draft (office)."""
+        cycle = get_in_scope(ReportingCycle.objects.all(), pk, "cycle")
+        return Response(AnswerOut(svc.bulletin_quotable(cycle=cycle, actor=request.user), many=True).data)
 
 
 class BulletinView(APIView):

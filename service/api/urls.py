@@ -72,6 +72,7 @@ urlpatterns = [
     path("cycles/<int:pk>/quarters/<int:quarter>/summary/", plans.QuarterSummary.as_view()),
     path("cycles/<int:pk>/quarters/<int:quarter>/summary/xlsx/", plans.QuarterSummaryXlsx.as_view()),
     path("cycles/<int:pk>/bulletin/", bulletins.CycleBulletin.as_view()),
+    path("cycles/<int:pk>/bulletin/answers/", bulletins.CycleBulletinAnswers.as_view()),
     path("bulletins/", bulletins.BulletinList.as_view()),
     path("bulletins/<int:pk>/", bulletins.BulletinView.as_view()),
     path("bulletins/<int:pk>/submit/", bulletins.BulletinSubmit.as_view()),

@@ -52,9 +52,10 @@ class DiagramFilters(forms.Form):
 
 
 class BulletinSections(forms.Form):
-    """How many heading/body pairs the bulletin editor posted (the fields themselves are free text)."""
+    """How many heading/body pairs the bulletin editor posted and its printing date (the rest is free text)."""
 
     section_count = forms.IntegerField(label=_("Sections"), min_value=0, max_value=200)
+    printed_on = forms.DateField(label=_("Printing date (印发日期)"), required=False, input_formats=ISO_DATE)
 
 
 def problems(form: forms.Form) -> list[str]:

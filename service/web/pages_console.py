@@ -15,6 +15,7 @@ from workflows.plans.calendar_years import calendar_year_warning
 from workflows.plans.models import CycleQuarter, Plan, ReportingCycle
 from workflows.plans.progress import cycle_progress
 from workflows.plans.scope import instances_visible, sees_everything
+from workflows.plans.services.bulletins import bulletin_draftable
 from workflows.plans.services.cycles import cycle_open, quarter_open
 from workflows.plans.summary import quarterly_summary
 from workflows.processes.errors import Invalid
@@ -116,7 +117,8 @@ def progress(request, pk: int):
     cycle = get_object_or_404(ReportingCycle.objects.select_related("plan"), pk=pk)
     quarters, rows = cycle_progress(cycle=cycle)
     return render(request, "web/progress.html", {"cycle": cycle, "quarters": quarters, "rows": rows,
-                                                 "calendar": calendar_source(cycle.year)})
+                                                 "calendar": calendar_source(cycle.year),
+                                                 "draftable": bulletin_draftable(cycle)})
 
 
 @login_required

@@ -78,3 +78,13 @@ def clients(world) -> dict[str, Client]:
             client.force_login(world.users[role])
         out[role] = client
     return out
+
+
+def draft_bulletin(world: World):
+    """The world's bulletin, drafted as if its cycle were at the draft step (the world stops in Q1)."""
+    from unittest import mock
+
+    from workflows.plans.services import bulletins
+
+    with mock.patch.object(bulletins, "bulletin_draftable", return_value=True):
+        return bulletins.bulletin_draft(cycle_id=world.cycle.pk, actor=world.users["office"])

@@ -82,9 +82,11 @@ def office_headers(world, wsgi_app) -> dict[str, str]:
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["username"] == world.users["office"].username
     headers = {"Authorization": f"Token {response.get_json()['token']}"}
-    # The world has no bulletin yet: draft one so the /api/bulletins/{id}/… operations have a row to act on.
-    response = client.post(f"/api/cycles/{world.cycle.pk}/bulletin/", headers=headers)
-    assert response.status_code == 201, response.get_data(as_text=True)
+    # The world has no bulletin yet (its cycle is in Q1, not at the draft step, so POST …/bulletin/ is
+    # refused): draft one as if it were, so the /api/bulletins/{id}/… operations have a row to act on.
+    from tests.service.conftest import draft_bulletin
+
+    draft_bulletin(world)
     return headers
 
 

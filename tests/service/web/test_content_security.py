@@ -31,9 +31,9 @@ def test_the_hostile_file_carries_its_payload_in_a_comment_and_in_documentation(
 
 
 def test_every_page_answers_with_the_content_security_policy(world, clients, client):
-    from workflows.plans.services.bulletins import bulletin_draft
+    from tests.service.conftest import draft_bulletin
 
-    bulletin = bulletin_draft(cycle_id=world.cycle.pk, actor=world.users["office"])
+    bulletin = draft_bulletin(world)
     urls = ["/inbox/", f"/tasks/{world.report_task.pk}/", "/board/", "/console/", "/console/upload/",
             "/console/org/", "/processes/quarterly_report/1/diagram/", f"/cycles/{world.cycle.pk}/",
             f"/cycles/{world.cycle.pk}/quarters/1/", "/bulletins/", f"/bulletins/{bulletin.pk}/", "/notifications/",

@@ -66,9 +66,9 @@ def test_pages_render_in_chinese_by_default_and_in_english(url, client, django_u
 
 @pytest.mark.django_db
 def test_data_pages_render_in_both_languages(world, clients):
-    from workflows.plans.services.bulletins import bulletin_draft
+    from tests.service.conftest import draft_bulletin
 
-    bulletin = bulletin_draft(cycle_id=world.cycle.pk, actor=world.users["office"])
+    bulletin = draft_bulletin(world)
     urls = [f"/tasks/{world.report_task.pk}/", f"/cycles/{world.cycle.pk}/", f"/cycles/{world.cycle.pk}/quarters/1/",
             f"/bulletins/{bulletin.pk}/", "/processes/quarterly_report/1/diagram/", "/board/"]
     client = clients["office"]

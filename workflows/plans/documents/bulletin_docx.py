@@ -63,12 +63,17 @@ def render_bulletin_docx(doc: BulletinDocument) -> bytes:
     p = _paragraph(word, WD_ALIGN_PARAGRAPH.LEFT, space_before=LINE)
     _run(p, doc.addressees, BODY_FONT, BODY_SIZE)
 
+    # Headings are one short line: left, never justified. Body paragraphs are justified (both edges,
+    # the last line left); a line break typed inside one becomes its own paragraph, since Word stretches
+    # a justified line that ends in a manual break across the whole width.
     for number, section in enumerate(doc.sections, start=1):
-        p = _paragraph(word, WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
+        p = _paragraph(word, WD_ALIGN_PARAGRAPH.LEFT, indent_chars=2)
         _run(p, f"{chinese_numeral(number)}、{section.heading}", HEADING_FONT, BODY_SIZE)
         for text in section.paragraphs:
-            p = _paragraph(word, WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
-            _run(p, text, BODY_FONT, BODY_SIZE)
+            for line in (part.strip() for part in text.splitlines()):
+                if line:
+                    p = _paragraph(word, WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
+                    _run(p, line, BODY_FONT, BODY_SIZE)
 
     # 署名 centred over the date; the date four characters in from the right margin.
     date_text = chinese_date(doc.date)
@@ -124,6 +129,12 @@ def _set_up_page(word: DocxDocument) -> None:
     spacing = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
+
+    compat = word.settings.element.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        word.settings.element.append(compat)
+    compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))  # never stretch a line ending in a break
 
     # Page numbers: 4号半角宋体, — 1 —, odd pages right, even pages left, one character in.
     word.settings.odd_and_even_pages_header_footer = True

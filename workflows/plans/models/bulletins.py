@@ -17,6 +17,11 @@ class Bulletin(models.Model):
     cycle = models.OneToOneField("plans.ReportingCycle", on_delete=models.CASCADE, related_name="bulletin")
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=300)
+    addressees = models.CharField(_("addressees"), max_length=300, blank=True)
+    copy_to = models.CharField(_("copied to"), max_length=300, blank=True)
+    printed_by = models.CharField(_("printed by"), max_length=200, blank=True)
+    printed_on = models.DateField(_("printed on"), null=True, blank=True,
+                                  help_text="印发日期; empty: the day it is published")
     sections = models.JSONField(_("sections"), default=list, help_text='[{"heading": "...", "paragraphs": [...]}]')
     late_units = models.JSONField(default=list)
     missing_units = models.JSONField(default=list)

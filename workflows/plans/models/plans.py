@@ -14,6 +14,10 @@ class Plan(models.Model):
     bureau = models.ForeignKey("org.Unit", verbose_name=_("bureau"), on_delete=models.PROTECT, related_name="plans")
     issuer = models.CharField(_("issuer"), max_length=200, blank=True)
     addressees = models.CharField(_("addressees"), max_length=300, blank=True)
+    copy_to = models.CharField(_("copied to"), max_length=300, blank=True,
+                               help_text="抄送 on the plan's bulletins; the office may change it on each bulletin")
+    printed_by = models.CharField(_("printed by"), max_length=200, blank=True,
+                                  help_text="印发机关 on the plan's bulletins; empty: the issuer's office")
     description = models.TextField(_("description"), blank=True)
     schools = models.ManyToManyField("org.Unit", verbose_name=_("schools"), related_name="school_plans", blank=True)
     settings = models.JSONField(_("cycle settings"), default=dict, blank=True,

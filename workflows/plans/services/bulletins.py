@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from workflows.notifications.models import NotificationKind
 from workflows.notifications.services import notify
@@ -16,76 +17,103 @@ from workflows.processes.services.human_tasks import human_task_complete
 
 from ..calendar import LOCAL
 from ..documents.types import BulletinDocument, BulletinSection
-from ..models import Bulletin, BulletinReceipt, BulletinStatus, ReportingCycle
+from ..models import Bulletin, BulletinReceipt, BulletinStatus, Plan, ReportingCycle
 from ..summary import LATE, MISSING, quarterly_summary
-from .bulletin_text import draft_sections
+from .bulletin_edits import checked_field as _checked_field
+from .bulletin_edits import checked_sections
+from .bulletin_text import Answer, bulletin_answers, draft_sections
 
 EDITABLE = (BulletinStatus.DRAFT, BulletinStatus.RETURNED)
 
 
 def _cycle_task(cycle: ReportingCycle, bpmn_id: str):
-    task = cycle.instance.human_tasks.filter(bpmn_id=bpmn_id, state=HumanTaskState.READY).first() \
-        if cycle.instance_id else None
+    task = cycle_ready_task(cycle, bpmn_id)
     if task is None:
         raise Conflict(f"the cycle is not at the step {bpmn_id!r}")
     return task
 
 
+def cycle_ready_task(cycle: ReportingCycle, bpmn_id: str):
+    """The cycle instance's ready task at ``bpmn_id``, or None (one query)."""
+    if not cycle.instance_id:
+        return None
+    return cycle.instance.human_tasks.filter(bpmn_id=bpmn_id, state=HumanTaskState.READY).first()
+
+
+def bulletin_draftable(cycle: ReportingCycle) -> bool:
+    """Whether the cycle is at its draft_bulletin step (both quarters closed, no bulletin sent on)."""
+    return cycle_ready_task(cycle, "draft_bulletin") is not None
+
+
 @transaction.atomic
-def bulletin_draft(*, cycle_id: int, actor: AbstractBaseUser) -> Bulletin:
-    """Build (or rebuild, while still a draft) the bulletin from the cycle's quarter summaries."""
+def bulletin_draft(*, cycle_id: int, actor: AbstractBaseUser, quotes: list[str] | None = None) -> Bulletin:
+    """Build (or rebuild, while still a draft) the bulletin from the cycle's quarter summaries.
+
+    ``quotes`` are the keys of the school answers the office picked (bulletin_answers); None quotes the
+    first few. A rebuild keeps the office's header and record fields and the document number.
+    """
     if not is_office(actor):
-        raise Forbidden("only the office drafts bulletins")
-    cycle = ReportingCycle.objects.select_related("plan").get(pk=cycle_id)
+        raise Forbidden(_("only the office drafts bulletins"))
+    cycle = ReportingCycle.objects.select_related("plan__bureau", "instance").filter(pk=cycle_id).first()
+    if cycle is None:
+        raise NotFound(f"cycle {cycle_id} does not exist")
     bulletin = Bulletin.objects.select_for_update().filter(cycle=cycle).first()
     if bulletin is not None and bulletin.status not in EDITABLE:
-        raise Conflict(f"the bulletin is {bulletin.get_status_display()}; it can no longer be redrafted")
+        raise Conflict(_("The bulletin is %(status)s; it can no longer be redrafted.")
+                       % {"status": bulletin.get_status_display()})
+    if not bulletin_draftable(cycle):
+        raise Conflict(_("The cycle is not at the bulletin step yet: the bulletin is drafted once both "
+                         "quarters are closed."))
     summaries = [quarterly_summary(quarter=q) for q in cycle.quarters.order_by("quarter") if q.opened_at]
     late = sorted({r.school for s in summaries for r in s.rows if r.status == LATE})
     missing = sorted({r.school for s in summaries for r in s.rows if r.status == MISSING})
     half = "上半年" if cycle.half == 1 else "下半年"
     fields = {
         "title": f"关于{cycle.year}年{half}{cycle.plan.title}落实情况的通报",
-        "sections": draft_sections(cycle=cycle, summaries=summaries, late=late, missing=missing),
+        "sections": draft_sections(cycle=cycle, summaries=summaries, late=late, missing=missing, quotes=quotes),
         "late_units": late, "missing_units": missing, "status": BulletinStatus.DRAFT,
     }
     if bulletin is None:
-        return Bulletin.objects.create(cycle=cycle, **fields)
+        return Bulletin.objects.create(cycle=cycle, **fields, **plan_record_fields(cycle.plan))
     for name, value in fields.items():
         setattr(bulletin, name, value)
     bulletin.save()
     return bulletin
 
 
+def bulletin_quotable(*, cycle: ReportingCycle, actor: AbstractBaseUser) -> list[Answer]:
+    """The school answers the office may pick for the draft's 主要做法 and 存在问题 (office only)."""
+    if not is_office(actor):
+        raise Forbidden(_("only the office drafts bulletins"))
+    return bulletin_answers(cycle=cycle)
+
+
+def plan_record_fields(plan: Plan) -> dict:
+    """A new bulletin's 主送, 抄送 and 印发机关, from its plan."""
+    issuer = plan.issuer or plan.bureau.name
+    return {"addressees": plan.addressees, "copy_to": plan.copy_to, "printed_by": plan.printed_by or f"{issuer}办公室"}
+
+
 @transaction.atomic
-def bulletin_update(*, bulletin_id: int, actor: AbstractBaseUser, title: str | None = None,
-                    document_number: str | None = None, sections: list | None = None) -> Bulletin:
-    """The office edits a draft (or returned) bulletin."""
+def bulletin_update(*, bulletin_id: int, actor: AbstractBaseUser, sections: list | None = None,
+                    **fields: object) -> Bulletin:
+    """The office edits a draft (or returned) bulletin: title, document number, sections, 主送, 抄送, 印发.
+
+    ``fields`` are among TEXT_FIELDS (strings) and printed_on (a date or None); paragraphs are kept as
+    typed, split only at blank lines, so what the editor shows saves back unchanged.
+    """
     bulletin = _locked(bulletin_id)
     if not is_office(actor):
-        raise Forbidden("only the office edits bulletins")
+        raise Forbidden(_("only the office edits bulletins"))
     if bulletin.status not in EDITABLE:
-        raise Conflict(f"the bulletin is {bulletin.get_status_display()} and cannot be edited")
+        raise Conflict(_("The bulletin is %(status)s and cannot be edited.")
+                       % {"status": bulletin.get_status_display()})
     if sections is not None:
-        bulletin.sections = _checked_sections(sections)
-    if title is not None:
-        if not title.strip():
-            raise Invalid("the title is empty", {"title": ["required"]})
-        bulletin.title = title.strip()[:300]
-    if document_number is not None:
-        bulletin.document_number = document_number.strip()[:100]
+        bulletin.sections = checked_sections(sections)
+    for name, value in fields.items():
+        setattr(bulletin, name, _checked_field(name, value))
     bulletin.save()
     return bulletin
-
-
-def _checked_sections(sections: list) -> list:
-    ok = isinstance(sections, list) and all(
-        isinstance(s, dict) and isinstance(s.get("heading"), str) and s["heading"].strip()
-        and isinstance(s.get("paragraphs"), list) and all(isinstance(p, str) for p in s["paragraphs"])
-        for s in sections)
-    if not ok or not sections:
-        raise Invalid("sections must be a list of {heading, paragraphs}", {"sections": ["invalid structure"]})
-    return sections
 
 
 @transaction.atomic
@@ -151,13 +179,14 @@ def bulletin_document(bulletin: Bulletin) -> BulletinDocument:
     """The bulletin as the plain data the DOCX renderer takes."""
     plan = bulletin.cycle.plan
     day = (bulletin.published_at or timezone.now()).astimezone(LOCAL).date()
+    issuer = plan.issuer or plan.bureau.name
     return BulletinDocument(
-        issuer=plan.issuer or plan.bureau.name, document_number=bulletin.document_number, title=bulletin.title,
-        addressees=plan.addressees or "各有关单位：",
+        issuer=issuer, document_number=bulletin.document_number, title=bulletin.title,
+        addressees=bulletin.addressees or plan.addressees or "各有关单位：",
         sections=tuple(BulletinSection(heading=s["heading"], paragraphs=tuple(s["paragraphs"]))
                        for s in bulletin.sections),
-        signature=plan.issuer or plan.bureau.name, date=day, copied_to="区教育服务乡村振兴工作领导小组成员",
-        printed_by=f"{plan.issuer or plan.bureau.name}办公室", printed_on=day,
+        signature=issuer, date=day, copied_to=bulletin.copy_to,
+        printed_by=bulletin.printed_by or plan.printed_by or f"{issuer}办公室", printed_on=bulletin.printed_on or day,
     )
 
 

@@ -72,7 +72,8 @@ def _plan(row: dict, bureau: Unit, settings: dict) -> tuple[Plan, bool]:
         "title": row["title"], "document_number": row.get("document_number", ""),
         "issued_on": dt.date.fromisoformat(row["issued_on"]) if row.get("issued_on") else None,
         "year": row["year"], "bureau": bureau, "issuer": row.get("issuer", bureau.name),
-        "addressees": row.get("addressees", ""), "description": row.get("description", ""), "settings": settings,
+        "addressees": row.get("addressees", ""), "copy_to": row.get("copy_to", ""),
+        "printed_by": row.get("printed_by", ""), "description": row.get("description", ""), "settings": settings,
     })
 
 
