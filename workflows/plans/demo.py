@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from workflows.processes.models import HumanTask, HumanTaskState
 from workflows.processes.services.timers import timer_sweep
 
 from .calendar import LOCAL, WorkingCalendar, local_datetime
@@ -137,3 +138,12 @@ def _open_with_late_school(quarter: CycleQuarter, placed: Placement, calendar: W
 def _pending(quarter: CycleQuarter):
     return QuarterlyReport.objects.filter(quarter=quarter, status=ReportStatus.PENDING) \
         .select_related("school", "instance", "quarter__cycle__plan").order_by("school__code")
+
+
+def demo_progress(*, quarter: CycleQuarter, now: dt.datetime) -> dict[str, int]:
+    """The demo quarter's reports: submitted, pending, and how many of the pending are past their deadline."""
+    late = HumanTask.objects.filter(state=HumanTaskState.READY, due_at__lt=now,
+                                    instance__quarterly_report__quarter=quarter)
+    return {"submitted": quarter.reports.filter(status=ReportStatus.SUBMITTED).count(),
+            "pending": quarter.reports.filter(status=ReportStatus.PENDING).count(),
+            "late": late.values("instance").distinct().count()}

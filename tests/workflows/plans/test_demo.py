@@ -49,7 +49,7 @@ def test_load_demo_places_a_quarter_in_progress_today(processes, moment, expecte
     assert plan.title.startswith(f"岳阳市云溪区教育体育局{year}年")
     quarter = CycleQuarter.objects.get(opened_at__isnull=False, closed_at__isnull=True)
     assert (quarter.cycle.year, quarter.quarter) == expected
-    assert ("(catch-up)" in out) is catch_up
+    assert ("(catch-up)" in out) is catch_up and "3 submitted, 12 pending (1 late)" in out
     assert quarter.due_at > moment + dt.timedelta(days=1) and quarter.closes_at > quarter.due_at
     reports = {r.school.code: r for r in quarter.reports.select_related("school", "instance")}
     assert len(reports) == SCHOOLS

@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from workflows.org.models import Membership
-from workflows.plans.demo import demo_load
-from workflows.plans.models import ReportStatus
+from workflows.plans.demo import demo_load, demo_progress
 from workflows.processes.errors import NotFound
 
 PASSWORD = "duban-demo"
@@ -31,11 +30,11 @@ class Command(BaseCommand):
             office.user.is_staff = office.user.is_superuser = True
             office.user.save(update_fields=["is_staff", "is_superuser"])
         quarter, plan = demo.quarter, demo.plan
-        submitted = quarter.reports.filter(status=ReportStatus.SUBMITTED).count()
+        counts = demo_progress(quarter=quarter, now=timezone.now())
         self.stdout.write(f"{plan.title}: {plan.work_items.count()} work items, {plan.schools.count()} schools")
         self.stdout.write(f"{quarter}{' (catch-up)' if demo.catch_up else ''}: reports due "
-                          f"{timezone.localtime(quarter.due_at):%Y-%m-%d %H:%M}, {submitted} submitted, "
-                          f"{quarter.reports.count() - submitted} pending, {demo.started} opened by this run")
+                          f"{timezone.localtime(quarter.due_at):%Y-%m-%d %H:%M}, {counts['submitted']} submitted, "
+                          f"{counts['pending']} pending ({counts['late']} late), {demo.started} opened by this run")
         self.stdout.write(f"Demo logins (password {PASSWORD}):")
         for m in Membership.objects.select_related("user", "unit").order_by("unit__kind", "unit__code", "role"):
             self.stdout.write(f"  {m.user.username:<24} {m.get_role_display():<16} {m.unit.name}")
