@@ -114,7 +114,8 @@ def test_office_publishes_the_bulletin_and_a_school_reads_it(site, login):
         human_task_complete(task_id=task.pk, actor=office, data={})
     page = login("lili")
     page.goto(f"{site['url']}/cycles/{cycle.pk}/")
-    page.click("form[action$='/bulletin/'] button")
+    page.click(f"a[href$='/cycles/{cycle.pk}/bulletin/']")  # the quotes to pick, then the draft
+    page.click("form.card button[type=submit]")
     page.fill("#b-number", "岳云教体函〔2024〕11号")
     page.click("button[value=save]")
     page.click("button[value=submit]")
