@@ -70,13 +70,10 @@ def _deliver_one(instance_id, kind, name, payload, correlations, actor) -> Proce
     return instance
 
 
-_ACTIVE = (InstanceStatus.RUNNING, InstanceStatus.WAITING, InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
-
-
 @transaction.atomic
 def _keep(instance_id: int, name: str, payload, correlations, keep_for: dt.timedelta, actor) -> None:
     instance = instance_lock(instance_id)
-    if instance.status not in _ACTIVE:
+    if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
         raise NotFound(f"instance {instance_id} has ended; message {name!r} has nobody to wait for it")
     if instance.subscriptions.filter(kind="message", name=name).exists():  # it started waiting meanwhile
         _deliver_one(instance_id, "message", name, payload, correlations, actor)
@@ -100,13 +97,12 @@ def kept_messages_take(*, instance_id: int) -> int:
 def _take_one(instance_id: int) -> bool:
     instance = instance_lock(instance_id)
     waiting = instance.subscriptions.filter(kind="message").values_list("name", flat=True)
-    message = (KeptMessage.objects.filter(instance=instance, name__in=list(waiting), expires_at__gt=timezone.now())
+    message = (KeptMessage.objects.filter(instance=instance, name__in=waiting, expires_at__gt=timezone.now())
                .order_by("kept_at", "pk").first())  # an expired one stays for check_consistency to report
-    if message is None or instance.status not in _ACTIVE:
+    if message is None:
         return False
-    try:
-        with transaction.atomic():
-            _deliver_one(instance_id, "message", message.name, message.payload, message.correlations, None)
+    try:  # _deliver_one is a savepoint: a refusal undoes only its own work
+        _deliver_one(instance_id, "message", message.name, message.payload, message.correlations, None)
     except (Conflict, Invalid):
         return False  # it cannot take it now (suspended, in error): it stays kept until it can or expires
     message.delete()
