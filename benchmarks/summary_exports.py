@@ -89,14 +89,16 @@ def add_reports(plan, quarter, rng: random.Random) -> dict[str, int]:
         draw = rng.random()
         if draw < MISSING_SHARE:
             counts["missing"] += 1
-            rows.append(QuarterlyReport(quarter=quarter, school=school, status=ReportStatus.PENDING))
+            rows.append(QuarterlyReport(quarter=quarter, school=school, status=ReportStatus.PENDING,
+                                        due_at=quarter.due_at))
             continue
         late = draw < MISSING_SHARE + LATE_SHARE
         counts["late" if late else "on_time"] += 1
         offset = dt.timedelta(hours=rng.randint(1, 72)) if late else -dt.timedelta(hours=rng.randint(1, 240))
         mine = [i for i in items if not carried[i.pk] or school.pk in carried[i.pk]]
         rows.append(QuarterlyReport(quarter=quarter, school=school, status=ReportStatus.SUBMITTED,
-                                    submitted_at=quarter.due_at + offset, sections=sections(school, mine, rng)))
+                                    due_at=quarter.due_at, submitted_at=quarter.due_at + offset,
+                                    sections=sections(school, mine, rng)))
     QuarterlyReport.objects.bulk_create(rows, batch_size=1000)
     return counts
 

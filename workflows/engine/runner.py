@@ -1,4 +1,4 @@
-"""Run process instances: start, complete a task, fire timers, deliver events, retry, cancel.
+"""Run process instances: start, complete a task, fire timers, deliver events, move moments, retry, cancel.
 
 Every function takes the definition's spec and the instance's stored state and returns a
 ``Snapshot``; nothing here touches the database, settings or a request.
@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
 )
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent, ThrowingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
@@ -111,6 +111,37 @@ class Process:
                 raise EngineError(f"the instance did not accept {kind} {name!r}: {exc}") from exc
         return _step(workflow, self.dialect, self.rules, body)
 
+    def move_moments(self, state: bytes, moments: dict[str, dt.datetime]) -> Snapshot:
+        """Give data fields holding moments new values in every open part of the instance, and have
+        the date timers that wait on one of those fields read it again (Flowable's
+        ``rescheduleTimeDateJob``, Camunda's ``setVariables`` and ``recalculateJobDuedate``).
+
+        A timer that has fired already stays fired; a moved moment already past fires now. Task due
+        dates that name a moved field follow it. EngineError if no open task holds one of the fields.
+        """
+        serializer.check_data(moments)
+        # kept as stored state keeps moments: with their UTC offset (a zone object cannot reach the sandbox)
+        moments = {name: value.astimezone(dt.timezone(value.utcoffset() or dt.timedelta()))
+                   for name, value in moments.items()}
+        workflow = self._load(state)
+        holders = [task for task in _open_tasks(workflow) if moments.keys() & task.data.keys()]
+        if not holders:
+            raise EngineError(f"no open task of the instance holds {', '.join(sorted(moments))}")
+
+        timers = [task for task in workflow.event_manager.tasks.values()
+                  if isinstance(task.task_spec.event_definition, TimeDateEventDefinition)
+                  and task.task_spec.event_definition.expression.strip() in moments
+                  and not task._get_internal_data("event_fired", False)]
+
+        def body():
+            # a waiting event takes its data from the task before it (the boundary split) each time it is
+            # looked at, so that task's data moves too
+            for task in [*holders, *(timer.parent for timer in timers if timer.parent is not None)]:
+                task.data.update({name: value for name, value in moments.items() if name in task.data})
+            for timer in timers:
+                timer.internal_data.pop("event_value", None)  # read again from the moved field
+        return _step(workflow, self.dialect, self.rules, body)
+
     def retry(self, state: bytes, data: dict | None = None) -> Snapshot:
         """Run the tasks that failed again, after patching their data."""
         serializer.check_data(data or {})
@@ -166,6 +197,13 @@ def _waiting_definition(workflow: BpmnWorkflow, kind: str, name: str):
             if isinstance(part, wanted) and part.name == name:
                 return part
     return None
+
+
+def _open_tasks(workflow: BpmnWorkflow) -> list:
+    """The unfinished tasks of the instance and of its subprocesses."""
+    parts = [workflow, *workflow.subprocesses.values()]
+    return list({task.id: task for part in parts for task in part.get_tasks(state=TaskState.NOT_FINISHED_MASK)}
+                .values())
 
 
 def _latest_data(workflow: BpmnWorkflow) -> dict:

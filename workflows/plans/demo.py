@@ -22,15 +22,8 @@ from workflows.processes.services.timers import timer_sweep
 
 from .calendar import LOCAL, WorkingCalendar, local_datetime
 from .models import CycleQuarter, Plan, QuarterlyReport, ReportStatus
-from .services.cycles import (
-    cycle_open,
-    ladder,
-    plan_setting,
-    quarter_close,
-    quarter_dates,
-    quarter_open,
-    quarter_open_schools,
-)
+from .services.cycles import cycle_open, quarter_close, quarter_open, quarter_open_schools
+from .services.deadlines import ladder, plan_setting, quarter_dates
 from .services.seed import plan_load
 from .simulation import _holder, fill_and_sign
 

@@ -38,5 +38,5 @@ def _cell(quarter: CycleQuarter, report: QuarterlyReport | None, in_plan: bool) 
         return PENDING if in_plan and quarter.closed_at is None else NOT_COUNTED
     if report.status == ReportStatus.CANCELLED:
         return CANCELLED
-    status = report_status(report, quarter)
+    status = report_status(report)
     return PENDING if status == "missing" and quarter.closed_at is None else status

@@ -10,7 +10,7 @@ from workflows.processes.models import HumanTask, HumanTaskState
 from .calendar import WorkingCalendar
 from .lights import light_for, worst
 from .models import Plan
-from .services.cycles import plan_setting
+from .services.deadlines import plan_setting
 
 
 def unit_lights(*, plan: Plan, now: dt.datetime | None = None) -> dict[int, str]:

@@ -12,11 +12,12 @@ from .services.schools import quarter_roster
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 
 
-def report_status(report: QuarterlyReport | None, quarter: CycleQuarter) -> str:
-    """A report (row or anything with status and submitted_at) as on_time, late or missing."""
+def report_status(report: QuarterlyReport | None) -> str:
+    """A report (row or anything with status, due_at and submitted_at) as on_time, late or missing, judged
+    by the due moment in force (an extension granted moved it)."""
     if report is None or report.status != ReportStatus.SUBMITTED:
         return MISSING
-    return ON_TIME if report.submitted_at <= quarter.due_at else LATE
+    return ON_TIME if report.submitted_at <= report.due_at else LATE
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,18 @@ def quarterly_summary(*, quarter: CycleQuarter) -> SummaryTable:
     columns = [_Column(item=item, section=section_key(item), keys=tuple(f["key"] for f in item.figures),
                        carried_by=frozenset(s.pk for s in item.schools.all())) for item in items]
     reports = {r.school_id: r for r in QuarterlyReport.objects.filter(quarter=quarter)
-               .values_list("school_id", "status", "submitted_at", "sections", named=True)}
+               .values_list("school_id", "status", "due_at", "submitted_at", "sections", named=True)}
     rows, totals = [], defaultdict(float)
     counts = {ON_TIME: 0, LATE: 0, MISSING: 0}
     for school_id, name in quarter_roster(quarter).values_list("pk", "name"):
         report = reports.get(school_id)
-        status = report_status(report, quarter)
+        status = report_status(report)
         counts[status] += 1
         cells = tuple(_cell(column, report, status, totals) if column.carries(school_id)
                       else SummaryCell(status="", figures={}) for column in columns)
-        rows.append(SummaryRow(school=name, status=status,
-                               submitted_at=report.submitted_at if report else None, cells=cells))
+        extended = report.due_at if report and report.due_at != quarter.due_at else None
+        rows.append(SummaryRow(school=name, status=status, submitted_at=report.submitted_at if report else None,
+                               cells=cells, extended_to=extended))
     return _table(quarter, items, rows, totals, counts)
 
 
@@ -74,9 +76,9 @@ def _figures(sections: dict | None, column: _Column) -> dict[str, float]:
 
 def _table(quarter, items, rows, totals, counts) -> SummaryTable:
     plan = quarter.cycle.plan
-    labels = {(item.number, f["key"]): f["label"] for item in items for f in item.figures}
-    figure_totals = tuple(FigureTotal(work_item=number, key=key, label=labels[(number, key)], total=total)
-                          for (number, key), total in sorted(totals.items()) if (number, key) in labels)
+    labels = {(item.number, f["key"]): f["label"] for item in items for f in item.figures}  # in the plan's order
+    figure_totals = tuple(FigureTotal(work_item=number, key=key, label=label, total=totals[(number, key)])
+                          for (number, key), label in labels.items() if (number, key) in totals)
     departments: dict[str, dict[str, float]] = defaultdict(dict)
     lead = {item.number: _lead_name(item) for item in items}
     for total in figure_totals:

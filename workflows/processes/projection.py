@@ -192,13 +192,16 @@ def _sync_tasks(steps: list[Step], now) -> None:
             read[row.instance_id].append(row)
     opened: list[tuple[Step, list]] = []
     closed: list[HumanTask] = []
+    moved: list[HumanTask] = []
     for step in steps:
         rows = step.task_rows if step.task_rows is not None else read[step.instance.pk]
         step.rows = {str(row.task_guid): row for row in rows}
         open_before = {str(row.task_guid) for row in rows if row.state == HumanTaskState.READY}
         step.done_before = _close_rows(step, rows, now, closed)
         opened.append((step, [t for t in step.snapshot.ready_tasks if t.task_id not in open_before]))
+        moved += _follow_due_dates(step, open_before)
     save_fields(closed, ("state", "completed_at", "completed_by"))
+    save_fields(moved, ("due_at",))
     wanted = [(step.instance, [t.info.lane for t in tasks]) for step, tasks in opened if tasks]
     candidates = _candidates(wanted) if wanted else {}
     new = [(step, _new_row(step.instance, t, now, candidates[step.instance.pk, role_for_lane(t.info.lane)][0]))
@@ -209,6 +212,17 @@ def _sync_tasks(steps: list[Step], now) -> None:
         step.rows[str(row.task_guid)] = row
         audit_record(action=AuditAction.TASK_CREATED, instance=step.instance, task_guid=str(row.task_guid),
                      detail={"bpmn_id": row.bpmn_id, "name": row.name})
+
+
+def _follow_due_dates(step: Step, open_before: set[str]) -> list[HumanTask]:
+    """The rows still open whose due date the engine moved (an extension granted), set to it."""
+    moved = []
+    for ready in step.snapshot.ready_tasks:
+        row = step.rows.get(ready.task_id)
+        if ready.task_id in open_before and row is not None and row.due_at != ready.due_at:
+            row.due_at = ready.due_at
+            moved.append(row)
+    return moved
 
 
 def _close_rows(step: Step, rows: list[HumanTask], now, closed: list[HumanTask]) -> set[str]:

@@ -38,9 +38,9 @@ def _report(quarter, code: str, *, hours_after_due: int | None, sections: dict |
     """A school's report row: submitted (on time when hours_after_due <= 0) or still pending."""
     school = quarter.cycle.plan.schools.get(code=code)
     if hours_after_due is None:
-        QuarterlyReport.objects.create(quarter=quarter, school=school)
+        QuarterlyReport.objects.create(quarter=quarter, school=school, due_at=quarter.due_at)
         return
-    QuarterlyReport.objects.create(quarter=quarter, school=school, status=ReportStatus.SUBMITTED,
+    QuarterlyReport.objects.create(quarter=quarter, school=school, status=ReportStatus.SUBMITTED, due_at=quarter.due_at,
                                    submitted_at=quarter.due_at + dt.timedelta(hours=hours_after_due),
                                    sections=sections or {})
 
@@ -87,7 +87,8 @@ def test_figures_count_numbers_and_booleans_only(quarter) -> None:
     rows = {r.school: r for r in table.rows}
     assert rows["学校s1"].cells[0].figures == {"n": 3.0, "done": 1.0}
     assert rows["学校s4"].cells[0].figures == {"done": 1.0}  # "七" is not a number
-    assert [(t.work_item, t.key, t.total) for t in table.totals] == [(1, "done", 2.0), (1, "n", 9.0),
+    # in the plan's order of work items and of their figures
+    assert [(t.work_item, t.key, t.total) for t in table.totals] == [(1, "n", 9.0), (1, "done", 2.0),
                                                                      (2, "amount", 3.5)]
     assert table.department_totals == {"资助中心": {"一、人数": 9.0, "一、完成": 2.0, "二、金额": 3.5}}
 

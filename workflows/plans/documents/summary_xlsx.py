@@ -137,6 +137,8 @@ def _fill_summary(ws: Worksheet, table: SummaryTable, styles: _CellStyles) -> No
 
 def _append_school(ws: Worksheet, index: int, row: SummaryRow, ncolumns: int, styles: _CellStyles) -> None:
     submitted = chinese_datetime(row.submitted_at) if row.submitted_at else ""
+    if row.extended_to is not None:
+        submitted = f"{submitted}（延期至{chinese_datetime(row.extended_to)}）".lstrip()
     statuses = [row.status, *(row.cells[i].status if i < len(row.cells) else row.status for i in range(ncolumns))]
     ws.append([index, row.school, status_label(row.status), submitted, *map(status_label, statuses[1:])])
     r = HEADER_ROW + index  # the row just appended (ws.max_row would scan every cell of the sheet)

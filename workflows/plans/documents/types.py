@@ -28,6 +28,7 @@ class SummaryRow:
     status: str  # the school's report as a whole: "on_time" | "late" | "missing"
     submitted_at: dt.datetime | None
     cells: tuple[SummaryCell, ...]  # in the order of SummaryTable.columns
+    extended_to: dt.datetime | None = None  # the due moment an extension granted, when it differs from the quarter's
 
 
 @dataclass(frozen=True)

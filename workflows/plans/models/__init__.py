@@ -1,10 +1,12 @@
 from .bulletins import Bulletin, BulletinReceipt, BulletinStatus
 from .calendar import CalendarDay
 from .cycles import CycleQuarter, QuarterlyReport, ReportingCycle, ReportStatus
+from .extensions import ExtensionStatus, ReportExtension
 from .plans import Plan, WorkItem, WorkItemDepartment
 from .work import SchoolTask, WorkItemRun
 
 __all__ = [
-    "Bulletin", "BulletinReceipt", "BulletinStatus", "CalendarDay", "CycleQuarter", "Plan", "QuarterlyReport",
-    "ReportStatus", "ReportingCycle", "SchoolTask", "WorkItem", "WorkItemDepartment", "WorkItemRun",
+    "Bulletin", "BulletinReceipt", "BulletinStatus", "CalendarDay", "CycleQuarter", "ExtensionStatus", "Plan",
+    "QuarterlyReport", "ReportExtension", "ReportStatus", "ReportingCycle", "SchoolTask", "WorkItem",
+    "WorkItemDepartment", "WorkItemRun",
 ]

@@ -71,6 +71,8 @@ class QuarterlyReport(models.Model):
     instance = models.OneToOneField("processes.ProcessInstance", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="quarterly_report")
     status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.PENDING)
+    # The due moment in force: the quarter's, until an extension is granted. Reports are judged by it.
+    due_at = models.DateTimeField(_("due"))
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     sections = models.JSONField(_("sections"), default=dict, blank=True)
 

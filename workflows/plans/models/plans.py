@@ -20,6 +20,9 @@ class Plan(models.Model):
                                   help_text="印发机关 on the plan's bulletins; empty: the issuer's office")
     description = models.TextField(_("description"), blank=True)
     schools = models.ManyToManyField("org.Unit", verbose_name=_("schools"), related_name="school_plans", blank=True)
+    extensions_decided_by = models.ForeignKey(
+        "org.Unit", verbose_name=_("extensions decided by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="the department whose head decides schools' extension requests; empty: the office")
     settings = models.JSONField(_("cycle settings"), default=dict, blank=True,
                                 help_text="report_due_workdays, reminder_workdays_before, supervise_workdays_after, "
                                           "close_workdays_after, open_workdays_before, yellow_workdays")

@@ -16,42 +16,14 @@ from workflows.processes.services.definitions import definition_for_start
 from workflows.processes.services.events import event_deliver
 from workflows.processes.services.instances import InstanceStart, instance_start, instances_start_many
 
-from ..calendar import WorkingCalendar, local_datetime
+from ..calendar import WorkingCalendar
 from ..models import CycleQuarter, QuarterlyReport, ReportingCycle, ReportStatus
+from .deadlines import quarter_dates
+from .extensions import extensions_lapse
 from .schools import schools_of
 
 log = logging.getLogger(__name__)
-DEFAULTS = {"report_due_workdays": 5, "reminder_workdays_before": 2, "supervise_workdays_after": 3,
-            "close_workdays_after": 5, "open_workdays_before": 10, "yellow_workdays": 3}
 CYCLE_PROCESS, REPORT_PROCESS = "reporting_cycle", "quarterly_report"
-
-
-def plan_setting(plan, name: str) -> int:
-    return int((plan.settings or {}).get(name, DEFAULTS[name]))
-
-
-def quarter_end(year: int, quarter: int) -> dt.date:
-    first_of_next = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-    return first_of_next - dt.timedelta(days=1)
-
-
-def ladder(plan, due: dt.date, calendar: WorkingCalendar) -> dict[str, dt.datetime]:
-    """Reminder, due and supervision moments for a due date, in working days from the plan's settings."""
-    before, after = plan_setting(plan, "reminder_workdays_before"), plan_setting(plan, "supervise_workdays_after")
-    return {"reminder_at": local_datetime(calendar.add_workdays(due, -before), 9),
-            "due_at": local_datetime(due, 18),
-            "supervise_at": local_datetime(calendar.add_workdays(due, after), 9)}
-
-
-def quarter_dates(plan, year: int, number: int, calendar: WorkingCalendar) -> dict[str, dt.datetime]:
-    """A quarter's open, reminder, due, supervise and close moments from the plan's settings."""
-    end = quarter_end(year, number)
-    due = calendar.add_workdays(end, plan_setting(plan, "report_due_workdays"))
-    return {
-        **ladder(plan, due, calendar),
-        "opens_at": local_datetime(calendar.add_workdays(end, -plan_setting(plan, "open_workdays_before")), 9),
-        "closes_at": local_datetime(calendar.add_workdays(due, plan_setting(plan, "close_workdays_after")), 18),
-    }
 
 
 @transaction.atomic
@@ -153,7 +125,7 @@ def _start_reports(quarter: CycleQuarter, schools: list[Unit], definition, actor
         return 0
     try:
         with transaction.atomic():
-            reports = [QuarterlyReport(quarter=quarter, school=s) for s in schools]
+            reports = [QuarterlyReport(quarter=quarter, school=s, due_at=quarter.due_at) for s in schools]
             insert_returning(reports)
             instances = instances_start_many(definition=definition, actor=actor,
                                              starts=[_report_start(quarter, report) for report in reports])
@@ -179,7 +151,7 @@ def _report_start(quarter: CycleQuarter, report: QuarterlyReport) -> InstanceSta
 def _start_report(quarter: CycleQuarter, school: Unit, definition, actor) -> int:
     try:
         with transaction.atomic():
-            report = QuarterlyReport.objects.create(quarter=quarter, school=school)
+            report = QuarterlyReport.objects.create(quarter=quarter, school=school, due_at=quarter.due_at)
             start = _report_start(quarter, report)
             report.instance = instance_start(definition=definition, actor=actor, data=start.data, unit=start.unit,
                                              business_key=start.business_key, refs=start.refs, parent=start.parent)
@@ -198,6 +170,7 @@ def report_submitted(*, report_id: int, sections: dict, at: dt.datetime) -> Quar
         report.submitted_at = at
         report.sections = sections
         report.save(update_fields=["status", "submitted_at", "sections"])
+        extensions_lapse(report=report)
     return report
 
 

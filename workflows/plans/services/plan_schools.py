@@ -9,6 +9,7 @@ from workflows.processes.errors import Conflict, Invalid
 from workflows.processes.services.instances import instance_terminate
 
 from ..models import CycleQuarter, Plan, QuarterlyReport, ReportStatus
+from .extensions import extensions_lapse
 from .seed import SCHOOL_KINDS
 
 
@@ -48,6 +49,7 @@ def _cancel(report: QuarterlyReport, actor, reason: str) -> None:
 
     report.status = ReportStatus.CANCELLED
     report.save(update_fields=["status"])
+    extensions_lapse(report=report)
     if report.instance_id is not None:
         instance_terminate(instance_id=report.instance_id, actor=actor, reason=reason)
     # the school may have been the last one the quarter waited for

@@ -20,7 +20,7 @@ from workflows.processes.services.instances import instance_start
 
 from ..calendar import WorkingCalendar
 from ..models import SchoolTask, WorkItem, WorkItemRun
-from .cycles import ladder
+from .deadlines import ladder
 from .schools import schools_of
 
 

@@ -31,6 +31,8 @@ class AuditAction(models.TextChoices):
     TIMER_FIRED = "timer.fired", _("Timer fired")
     ESCALATED = "escalation.raised", _("Escalation raised")
     MESSAGE = "event.delivered", _("Message or signal delivered")
+    EXTENSION_ASKED = "extension.asked", _("Extension asked for")
+    EXTENSION_DECIDED = "extension.decided", _("Extension decided")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
