@@ -1,6 +1,7 @@
 """Helpers for the pages: run a service and turn its errors into messages on the page."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -27,3 +28,11 @@ def attempt(request: HttpRequest, action: Callable[[], object], done: str) -> tu
         return False, {}
     messages.success(request, done)
     return True, {}
+
+
+def day_from_post(text: str | None) -> dt.date | None:
+    """A date input's value (YYYY-MM-DD); None when empty or not a date (the service says what is missing)."""
+    try:
+        return dt.date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None

@@ -12,7 +12,7 @@ from workflows.org.models import Unit
 from workflows.org.roles import is_office
 from workflows.plans.calendar import calendar_source
 from workflows.plans.calendar_years import calendar_year_warning
-from workflows.plans.models import CycleQuarter, Plan, ReportingCycle
+from workflows.plans.models import CycleQuarter, ExtensionStatus, Plan, ReportExtension, ReportingCycle
 from workflows.plans.progress import cycle_progress
 from workflows.plans.scope import instances_visible, sees_everything
 from workflows.plans.services.bulletins import bulletin_draftable
@@ -45,7 +45,8 @@ def console(request):
     return render(request, "web/console.html", {
         "definitions": ProcessDefinition.objects.filter(version=Subquery(newest)).order_by("key"),
         "cycles": ReportingCycle.objects.select_related("plan").order_by("-year", "half"),
-        "plans": Plan.objects.order_by("-year"), "calendar_warning": calendar_year_warning()})
+        "plans": Plan.objects.order_by("-year"), "calendar_warning": calendar_year_warning(),
+        "pending_extensions": ReportExtension.objects.filter(status=ExtensionStatus.PENDING).count()})
 
 
 @login_required

@@ -11,6 +11,8 @@ from workflows.plans.calendar import WorkingCalendar
 from workflows.plans.inbox import inbox_rows
 from workflows.plans.lights import light_for, workdays_left
 from workflows.plans.scope import audit_visible, tasks_visible
+from workflows.plans.selectors import extension_panel
+from workflows.plans.services.extensions import extension_ask
 from workflows.processes.forms import schema_for
 from workflows.processes.models import HumanTaskState
 from workflows.processes.permissions import can_act_on
@@ -19,7 +21,7 @@ from workflows.processes.selectors import returned_because
 from workflows.processes.services import human_tasks as svc
 from workflows.processes.services.attachments import attachment_add
 
-from .common import attempt
+from .common import attempt, day_from_post
 from .filters import InboxFilters, problems
 from .schema_form import data_from_post, fields_for
 
@@ -55,16 +57,17 @@ def _task(request, pk: int):
 def task_page(request, pk: int):
     task = _task(request, pk)
     schema, errors = schema_for(task), {}
-    values = task.draft
+    values, posted_form, action = task.draft, False, None
     if request.method == "POST":
         action = request.POST.get("action")
-        values = data_from_post(schema, request.POST)
+        posted_form = action in ("draft", "complete")
+        values = data_from_post(schema, request.POST) if posted_form else values
         ok, errors = _act(request, task, action, values)
-        if ok and action in ("complete", "claim", "unclaim", "attach"):
+        if ok and action in ("complete", "claim", "unclaim", "attach", "ask_extension"):
             return redirect("web:task", pk=task.pk) if action != "complete" else redirect("web:inbox")
         task = _task(request, pk)
     data = process_for(task.instance.definition).data(bytes(task.instance.state))
-    if request.method != "POST" and not values:
+    if not posted_form and not values:
         # a task opened again (returned for revision) starts from the answers the process holds; a decision
         # (and its comment) is made afresh each time, never shown as if it still held
         fields = schema.get("properties") or {}
@@ -76,6 +79,8 @@ def task_page(request, pk: int):
         "returned_because": returned_because(task=task),
         "timeline": audit_visible(request.user).filter(instance_id=task.instance_id).select_related("actor")
         .order_by("at", "id"), "attachments": task.attachments.all(),
+        "extension": extension_panel(task=task, user=request.user),
+        "extension_errors": errors if action == "ask_extension" else {},
     }
     return render(request, "web/task.html", context)
 
@@ -92,6 +97,13 @@ def _act(request, task, action: str, values: dict) -> tuple[bool, dict]:
     if action == "complete":
         return attempt(request, lambda: svc.human_task_complete(task_id=task.pk, actor=user, data=values),
                        _("Submitted."))
+    if action == "ask_extension":
+        report = extension_panel(task=task, user=user)
+        if report is None:
+            return False, {}
+        return attempt(request, lambda: extension_ask(
+            report_id=report.report.pk, actor=user, due_on=day_from_post(request.POST.get("due_on")),
+            reason=request.POST.get("reason", "")), _("Extension asked for; the office will decide."))
     if action == "attach" and request.FILES.get("evidence"):
         upload = request.FILES["evidence"]
         return attempt(request, lambda: attachment_add(task_id=task.pk, actor=user, name=upload.name,

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import pages_board, pages_bulletins, pages_calendar, pages_console, pages_home, pages_tasks
+from . import pages_board, pages_bulletins, pages_calendar, pages_console, pages_extensions, pages_home, pages_tasks
 
 app_name = "web"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("console/upload/", pages_console.upload, name="upload"),
     path("console/org/", pages_console.org, name="org"),
     path("console/calendar/", pages_calendar.holiday_calendar, name="holiday_calendar"),
+    path("console/extensions/", pages_extensions.extensions, name="extensions"),
     path("processes/<str:key>/<int:version>/diagram/", pages_console.diagram, name="diagram"),
     path("cycles/<int:pk>/start/", pages_console.cycle_start, name="cycle_start"),
     path("cycles/<int:pk>/", pages_console.progress, name="progress"),

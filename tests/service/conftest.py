@@ -11,7 +11,7 @@ from django.test import Client
 
 from workflows.org.models import Membership
 from workflows.plans.models import QuarterlyReport
-from workflows.plans.services.cycles import cycle_open, quarter_open
+from workflows.plans.services.cycles import cycle_open, quarter_close, quarter_open
 from workflows.plans.services.seed import plan_load_file
 from workflows.plans.services.work_items import work_item_start
 from workflows.processes.models import Escalation, HumanTaskState
@@ -81,10 +81,27 @@ def clients(world) -> dict[str, Client]:
 
 
 def draft_bulletin(world: World):
-    """The world's bulletin, drafted as if its cycle were at the draft step (the world stops in Q1)."""
-    from unittest import mock
+    """The world's bulletin, drafted where the office drafts it (``to_draft_step``)."""
+    from workflows.plans.services.bulletins import bulletin_draft
 
-    from workflows.plans.services import bulletins
+    to_draft_step(world)
+    return bulletin_draft(cycle_id=world.cycle.pk, actor=world.users["office"])
 
-    with mock.patch.object(bulletins, "bulletin_draftable", return_value=True):
-        return bulletins.bulletin_draft(cycle_id=world.cycle.pk, actor=world.users["office"])
+
+def to_draft_step(world: World) -> None:
+    """Bring the world's cycle to its draft step: both quarters close at their deadlines (the world's
+    reports left pending) and the office reviews each summary."""
+    first, second = world.cycle.quarters.order_by("quarter")
+    with time_machine.travel(first.closes_at + dt.timedelta(minutes=5), tick=False):
+        quarter_close(quarter_id=first.pk, force=True)
+        _review(world, "review_first_summary")
+    with time_machine.travel(second.opens_at + dt.timedelta(minutes=5), tick=False):
+        quarter_open(quarter_id=second.pk)
+    with time_machine.travel(second.closes_at + dt.timedelta(minutes=5), tick=False):
+        quarter_close(quarter_id=second.pk, force=True)
+        _review(world, "review_second_summary")
+
+
+def _review(world: World, step: str) -> None:
+    task = world.cycle.instance.human_tasks.get(bpmn_id=step, state=HumanTaskState.READY)
+    human_task_complete(task_id=task.pk, actor=world.users["office"], data={})

@@ -116,3 +116,17 @@ def memberships_visible(user: AbstractBaseUser) -> QuerySet[Membership]:
     if sees_everything(user):
         return rows
     return rows.filter(Q(user=user) | Q(unit_id__in=units_in_scope(user)))
+
+
+def extensions_visible(user: AbstractBaseUser) -> QuerySet:
+    """Extension requests: all to the office and the leading group; to others, their schools' requests and
+    those of the plans whose requests their department decides."""
+    from .models import ReportExtension
+
+    rows = ReportExtension.objects.select_related("report__school", "report__quarter__cycle__plan", "asked_by",
+                                                  "decided_by")
+    if sees_everything(user):
+        return rows
+    units = units_in_scope(user)
+    decided_by_them = Q(report__quarter__cycle__plan__extensions_decided_by__in=units)
+    return rows.filter(Q(report__school_id__in=units) | decided_by_them)

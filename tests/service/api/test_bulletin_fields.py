@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 
-from tests.service.conftest import draft_bulletin
+from tests.service.conftest import draft_bulletin, to_draft_step
 from workflows.plans.documents.types import FigureTotal, SummaryColumn, SummaryRow, SummaryTable
 from workflows.plans.models import QuarterlyReport, ReportStatus
-from workflows.plans.services import bulletins as svc
 from workflows.plans.services.bulletin_text import draft_sections
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +42,9 @@ def test_answers_are_listed_and_only_the_picked_ones_quoted(world, clients):
     answers = clients["office"].get(f"/api/cycles/{world.cycle.pk}/bulletin/answers/").json()
     assert [(a["field"], a["text"]) for a in answers] == [("progress", "建立台账。"), ("problems", "人手不足。")]
     assert clients["liaison_a"].get(f"/api/cycles/{world.cycle.pk}/bulletin/answers/").status_code == 403
-    with mock.patch.object(svc, "bulletin_draftable", return_value=True):
-        response = clients["office"].post(f"/api/cycles/{world.cycle.pk}/bulletin/",
-                                          {"quotes": [answers[1]["key"]]}, content_type="application/json")
+    to_draft_step(world)
+    response = clients["office"].post(f"/api/cycles/{world.cycle.pk}/bulletin/",
+                                      {"quotes": [answers[1]["key"]]}, content_type="application/json")
     assert response.status_code == 201, response.content
     sections = {s["heading"]: s["paragraphs"] for s in response.json()["sections"]}
     assert sections["存在问题"] == [f"{report.school.name}（{answers[1]['work_item']}）：人手不足。"]

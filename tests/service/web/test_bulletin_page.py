@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import html
 import re
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 
-from tests.service.conftest import draft_bulletin
+from tests.service.conftest import draft_bulletin, to_draft_step
 from workflows.plans.models import Bulletin, QuarterlyReport, ReportStatus
 from workflows.plans.services import bulletins as svc
 
@@ -72,20 +71,20 @@ def test_draft_is_offered_and_accepted_only_at_the_draft_step(world, clients):
     response = office.post(f"/cycles/{world.cycle.pk}/bulletin/", follow=True)
     assert "not at the bulletin step" in response.content.decode() or "尚未到起草通报" in response.content.decode()
     assert not Bulletin.objects.filter(cycle=world.cycle).exists()
-    with mock.patch("service.web.pages_console.bulletin_draftable", return_value=True):
-        page = office.get(progress).content.decode()
-        assert f'href="/cycles/{world.cycle.pk}/bulletin/"' in page
+    to_draft_step(world)
+    page = office.get(progress).content.decode()
+    assert f'href="/cycles/{world.cycle.pk}/bulletin/"' in page
 
 
 def test_the_office_ticks_which_answers_the_draft_quotes(world, clients):
     reports = _answers(world)
+    to_draft_step(world)
     office, url = clients["office"], f"/cycles/{world.cycle.pk}/bulletin/"
     page = office.get(url).content.decode()
     keys = re.findall(r'name="quote" value="([^"]+)" checked', page)
     assert len(keys) == 4  # the first few of each kind ticked
     assert clients["liaison_a"].get(url).status_code == 403
-    with mock.patch.object(svc, "bulletin_draftable", return_value=True):
-        response = office.post(url, {"picked": "1", "quote": [f"{reports[1].pk}:wi1:progress"]})
+    response = office.post(url, {"picked": "1", "quote": [f"{reports[1].pk}:wi1:progress"]})
     assert response.status_code == 302
     sections = {s["heading"]: s["paragraphs"] for s in Bulletin.objects.get(cycle=world.cycle).sections}
     assert len(sections["主要做法和成效"]) == 1

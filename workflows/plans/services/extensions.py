@@ -50,11 +50,15 @@ def extension_ask(*, report_id: int, actor: AbstractBaseUser, due_on: dt.date, r
     if report.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise Conflict(_("An extension request for this report is already awaiting a decision."))
     reason = (reason or "").strip()
-    if not reason:
-        raise Invalid(_("Give a reason."), {"reason": [_("Give a reason.")]})
-    if len(reason) > REASON_MAX:
-        raise Invalid(_("The reason is too long."), {"reason": [_("At most 2000 characters.")]})
-    asked_due = _new_due(report, due_on, field="due_on")
+    problems: dict[str, list[str]] = {}
+    if not reason or len(reason) > REASON_MAX:
+        problems["reason"] = [_("Give a reason.") if not reason else _("At most 2000 characters.")]
+    try:
+        asked_due = _new_due(report, due_on, field="due_on")
+    except Invalid as exc:
+        problems.update(exc.details)
+    if problems:  # every field's problem at once
+        raise Invalid(_("The request is incomplete or wrong."), problems)
     extension = ReportExtension.objects.create(report=report, asked_by=actor, asked_at=now, reason=reason,
                                                due_before=report.due_at, asked_due_at=asked_due)
     audit_record(action=AuditAction.EXTENSION_ASKED, actor=actor, instance=report.instance,
