@@ -81,6 +81,11 @@ MATRIX = [
     ("POST", "/api/bulletins/{bulletin}/submit/", None, (400, 403, 404, 404, 404, 404, 404, 401)),
     ("POST", "/api/bulletins/{bulletin}/decide/", {"decision": "approve"}, (409, 409, 404, 404, 404, 404, 404, 401)),
     ("GET", "/api/bulletins/{bulletin}/docx/", None, (409, 409, 404, 404, 404, 404, 404, 401)),
+    ("GET", "/api/extensions/", None, SEE_ALL),
+    ("GET", "/api/quarterly-reports/{report}/extensions/", None, REPORT_VIEW),
+    # the report is past its due moment: its school may not ask any more; others may never ask
+    ("POST", "/api/quarterly-reports/{report}/extensions/", {"due_on": "2024-04-12", "reason": "理由"},
+     (403, 403, 403, 403, 409, 409, 404, 401)),
     ("GET", "/api/audit/", None, SEE_ALL),
     ("GET", "/api/notifications/", None, SEE_ALL),
     ("GET", "/api/notifications/unread/", None, SEE_ALL),
@@ -98,7 +103,8 @@ def _ids(world) -> dict:
             "escalation": world.escalation.pk, "unit": Unit.objects.get(code="wenqiao-central-primary").pk,
             "membership": Membership.objects.filter(role="staff").first().pk, "plan": world.plan.pk,
             "item": world.plan.work_items.get(number=1).pk, "run": world.run.pk, "cycle": world.cycle.pk,
-            "cycle2": world.plan.cycles.get(half=2).pk, "bulletin": bulletin.pk}
+            "cycle2": world.plan.cycles.get(half=2).pk, "bulletin": bulletin.pk,
+            "report": world.report_instance.quarterly_report.pk}
 
 
 def _body(kind, world):

@@ -15,7 +15,7 @@ from workflows.plans.services.cycles import cycles_tick
 from workflows.plans.services.extensions import extension_ask, extension_decide
 from workflows.plans.simulation import fill_and_sign
 from workflows.plans.summary import quarterly_summary
-from workflows.processes.errors import Conflict, Forbidden, Invalid, NotFound
+from workflows.processes.errors import Conflict, Forbidden, Invalid
 from workflows.processes.models import AuditAction, AuditEvent, Escalation, HumanTaskState
 from workflows.processes.services.timers import timer_sweep
 
@@ -134,7 +134,7 @@ def test_bad_requests_are_refused_and_change_nothing(first_quarter, yunxi):
     report, elsewhere = _reports(first_quarter)
     liaison = _person(report.school, Role.LIAISON)
     with _at(D(2024, 4, 2), 10):
-        with pytest.raises(NotFound):  # another school's report
+        with pytest.raises(Forbidden):  # another school's report
             extension_ask(report_id=elsewhere.pk, actor=liaison, due_on=D(2024, 4, 10), reason="x")
         with pytest.raises(Invalid):  # no reason
             extension_ask(report_id=report.pk, actor=liaison, due_on=D(2024, 4, 10), reason="  ")

@@ -40,8 +40,8 @@ _CLEARED_BY_GRANT = ("chase", "supervise")
 def extension_ask(*, report_id: int, actor: AbstractBaseUser, due_on: dt.date, reason: str) -> ReportExtension:
     """The school's liaison or principal asks for the report to be due on ``due_on`` instead."""
     report = _locked_report(report_id)
-    if not _works_on(actor, report):
-        raise NotFound(_("No such quarterly report."))
+    if not _works_on(actor, report):  # the API and pages answer 404 first where the report is out of scope
+        raise Forbidden(_("Only the school's liaison or principal asks for an extension."))
     now = timezone.now()
     if report.status != ReportStatus.PENDING:
         raise Conflict(_("The report is no longer pending."))
