@@ -63,7 +63,7 @@ def task_page(request, pk: int):
         posted_form = action in ("draft", "complete")
         values = data_from_post(schema, request.POST) if posted_form else values
         ok, errors = _act(request, task, action, values)
-        if ok and action in ("complete", "claim", "unclaim", "attach", "ask_extension"):
+        if ok and action in ("complete", "claim", "unclaim", "attach", "ask_extension", "draft"):  # no re-post
             return redirect("web:task", pk=task.pk) if action != "complete" else redirect("web:inbox")
         task = _task(request, pk)
     data = process_for(task.instance.definition).data(bytes(task.instance.state))

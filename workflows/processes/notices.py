@@ -73,6 +73,6 @@ def escalations_raised(escalations: list[Escalation], known: dict[tuple[int, str
         people = known.get((escalation.target_unit_id, escalation.target_role)) if escalation.target_role else None
         if people is None:
             people = holders(escalation.target_unit_id, escalation.target_role)
-        found.append(Notice(users=people, kind=NotificationKind.ESCALATION, link=f"/escalations/{escalation.pk}/",
+        found.append(Notice(users=people, kind=NotificationKind.ESCALATION, link=f"/board/#escalation-{escalation.pk}",
                             title=f"{escalation.get_level_display()}：{subject}"))
     notify_many(found)
