@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -11,6 +12,11 @@ from tests.browser.test_journeys import _open_first_quarter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 UTC8 = dt.timezone(dt.timedelta(hours=8))
+
+
+def _english(text: str) -> list[str]:
+    """Latin words on a Chinese page (dates and times are digits)."""
+    return re.findall(r"[A-Za-z]{2,}", text)
 
 
 def test_a_liaison_asks_for_an_extension_and_the_office_grants_it(site, login):
@@ -32,6 +38,7 @@ def test_a_liaison_asks_for_an_extension_and_the_office_grants_it(site, login):
     assert "延期申请已提交" in liaison.locator("p.msg.success").inner_text()
     assert "待审批" in liaison.locator("section.extension").inner_text()
     shot(liaison, "extension-asked-phone")
+    assert _english(liaison.locator("section.extension").inner_text()) == []
 
     office = login("lili", viewport=DESKTOP)
     office.goto(f"{site['url']}/console/")
@@ -48,6 +55,7 @@ def test_a_liaison_asks_for_an_extension_and_the_office_grants_it(site, login):
     assert "已同意延期" in office.locator("p.msg.success").inner_text()
     assert "没有待审批的延期申请" in office.locator("main").inner_text()
     shot(office, "extensions-decided-desktop")
+    assert _english(office.locator("main").inner_text()) == []
 
     report.refresh_from_db()
     due = dt.datetime(2024, 4, 10, 18, tzinfo=UTC8)
