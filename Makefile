@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test screenshots lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# The browser tests' pictures of each step, into docs/screenshots (make test keeps them under var/).
+screenshots: install
+	DUBAN_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/browser -q
 
 # Issue 6's benchmarks: PostgreSQL and Redis (the services .ci/run starts), then SQLite for a district.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -57,26 +59,33 @@ def _has_nul(value) -> bool:
 def no_nul(value) -> None:
     """Validator for free JSON: no NUL character in any key or text (PostgreSQL cannot store one)."""
     if _has_nul(value):
-        raise ValidationError("must not contain NUL characters")
+        raise ValidationError(_("must not contain NUL characters"))
 
 
 def require_office(request: Request) -> None:
     if not is_office(request.user):
-        raise PermissionDenied("only the leading group's office may do this")
+        raise PermissionDenied(_("only the leading group's office may do this"))
+
+
+# The names of rows the views give get_in_scope, marked here for translation.
+ROW_NAMES = (gettext_noop("escalation"), gettext_noop("cycle"), gettext_noop("bulletin"),
+             gettext_noop("process instance"), gettext_noop("quarterly report"), gettext_noop("extension request"),
+             gettext_noop("work item"), gettext_noop("work item run"), gettext_noop("unit"),
+             gettext_noop("membership"), gettext_noop("person"), gettext_noop("plan"), gettext_noop("task"))
 
 
 def get_in_scope(rows: QuerySet, pk, what: str):
     """A row the user may see, else 404 (existence is not leaked)."""
     row = rows.filter(pk=pk).first()
     if row is None:
-        raise NotFound(f"{what} {pk} does not exist")
+        raise NotFound(_("%(what)s %(pk)s does not exist") % {"what": _(what), "pk": pk})
     return row
 
 
 def user_by_name(username: str):
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise Invalid(f"no user {username!r}", {"user": ["unknown user"]})
+        raise Invalid(_("no user %(name)s") % {"name": repr(username)}, {"user": [_("unknown user")]})
     return user
 
 
@@ -88,7 +97,7 @@ def require_bureau_staff(request: Request) -> None:
         return
     if not Membership.objects.filter(user=request.user).exclude(
             unit__kind__in=[UnitKind.SCHOOL, UnitKind.KINDERGARTEN]).exists():
-        raise PermissionDenied("schools see their own reports, not the summaries of all schools")
+        raise PermissionDenied(_("schools see their own reports, not the summaries of all schools"))
 
 
 def list_create_view(rows, serializer, doc: str, after_create=None):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -42,7 +43,7 @@ DeployOut = inline_serializer("DeployResult", fields={
 def _key(key: str) -> str:
     """A process key from the path; one with a NUL names nothing (and PostgreSQL refuses to compare with it)."""
     if "\x00" in key:
-        raise NotFound(f"no process definition {key!r}")
+        raise NotFound(_("no process definition %(key)s") % {"key": repr(key)})
     return key
 
 
@@ -79,7 +80,7 @@ class DefinitionVersions(APIView):
     def get(self, request, key: str):
         rows = ProcessDefinition.objects.filter(key=_key(key)).order_by("-version")
         if not rows:
-            return error(404, "not_found", f"no process definition {key!r}")
+            return error(404, "not_found", _("no process definition %(key)s") % {"key": repr(key)})
         return Response(DefinitionOut(rows, many=True).data)
 
 
@@ -99,7 +100,8 @@ class DefinitionXml(APIView):
         definition = ProcessDefinition.objects.filter(key=_key(key), version=version).select_related(
             "deployment").first()
         if definition is None:
-            return error(404, "not_found", f"no process definition {key!r} version {version}")
+            return error(404, "not_found", _("no process definition %(key)s version %(version)s")
+                         % {"key": repr(key), "version": version})
         files = [f for f in definition.deployment.files.order_by("name") if not f.name.endswith(".json")]
         chosen = next((f for f in files if f'id="{key}"' in f.content), files[0] if files else None)
         return _download(chosen.content if chosen else "", f"{definition.key}-v{definition.version}.bpmn")

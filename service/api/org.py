@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -28,7 +29,7 @@ class UnitSerializer(serializers.ModelSerializer):
         """No loops in the tree: walks down the units (e.g. a bulletin's recipients) would never end."""
         if parent is not None and self.instance is not None and \
                 self.instance.pk in {unit.pk for unit in parent.ancestors_and_self()}:
-            raise serializers.ValidationError("a unit cannot be placed under itself or one of its own units")
+            raise serializers.ValidationError(_("a unit cannot be placed under itself or one of its own units"))
         return parent
 
 

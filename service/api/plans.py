@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -176,7 +177,7 @@ class CycleProgress(APIView):
 def _summary(request, pk: int, quarter: int):
     q = CycleQuarter.objects.select_related("cycle__plan").filter(cycle_id=pk, quarter=quarter).first()
     if q is None:
-        raise NotFound(f"cycle {pk} has no quarter {quarter}")
+        raise NotFound(_("cycle %(pk)s has no quarter %(quarter)s") % {"pk": pk, "quarter": quarter})
     require_bureau_staff(request)
     return q, quarterly_summary(quarter=q)
 

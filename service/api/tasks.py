@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -252,7 +253,7 @@ class TaskAttachments(APIView):
         _visible_task(request, pk)
         upload = request.FILES.get("file")
         if upload is None:
-            raise Invalid("send the file in the 'file' field", {"file": ["required"]})
+            raise Invalid(_("send the file in the 'file' field"), {"file": [_("required")]})
         attachment = attachment_add(task_id=pk, actor=request.user, name=upload.name, content=upload.read())
         return Response(AttachmentOut(attachment).data, status=201)
 

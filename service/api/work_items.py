@@ -1,4 +1,5 @@
-"""A work item's run: start (office), dispatch school tasks and apply for closing (lead), close (office)."""
+"""A work item's run: start (office, or the lead department where the plan lets it), dispatch school tasks and apply
+for closing (lead), close (office)."""
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -40,7 +41,7 @@ def _runs(request):
 
 
 class WorkItemStart(APIView):
-    @extend_schema(request=None, responses={201: RunOut, **errors(403, 404)})
+    @extend_schema(request=None, responses={201: RunOut, **errors(403, 404, 409)})
     def post(self, request, pk: int):
         get_in_scope(svc.work_items_visible_to(request.user), pk, "work item")
         return Response(RunOut(svc.work_item_start(work_item_id=pk, actor=request.user)).data, status=201)

@@ -36,6 +36,7 @@ class InboxFilters(forms.Form):
     cycle = _id(_("Cycle"))
     unit = _id(_("Unit"))
     ordering = forms.ChoiceField(label=_("Order"), choices=_choices(ORDERINGS), required=False)
+    q = forms.CharField(label=_("Search"), max_length=100, required=False, strip=True)
 
     def params(self) -> dict:
         """The filters that are set, parsed (dates as dates, ids as numbers), for ``inbox_rows``."""

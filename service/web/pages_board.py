@@ -36,7 +36,8 @@ def board(request):
         return redirect("web:board")
     now = timezone.now()
     rows = escalations_visible(request.user).filter(closed_at__isnull=True).select_related(
-        "human_task__assignee", "target_unit", "instance__unit").order_by("raised_at")
+        "human_task__assignee", "human_task__instance", "target_unit", "instance__unit") \
+        .defer("instance__state", "human_task__instance__state").order_by("raised_at")
     groups = {level: defaultdict(list) for level in LEVELS}
     for row in rows:
         row.age_days = (now - row.raised_at).days

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import pages_board, pages_bulletins, pages_calendar, pages_console, pages_extensions, pages_home, pages_tasks
+from . import (
+    pages_board,
+    pages_bulletins,
+    pages_calendar,
+    pages_console,
+    pages_extensions,
+    pages_home,
+    pages_tasks,
+    pages_work_items,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -13,6 +22,8 @@ urlpatterns = [
     path("inbox/", pages_tasks.inbox, name="inbox"),
     path("tasks/<int:pk>/", pages_tasks.task_page, name="task"),
     path("board/", pages_board.board, name="board"),
+    path("work-items/", pages_work_items.work_items, name="work_items"),
+    path("work-items/<int:pk>/", pages_work_items.work_item, name="work_item"),
     path("console/", pages_console.console, name="console"),
     path("console/upload/", pages_console.upload, name="upload"),
     path("console/org/", pages_console.org, name="org"),

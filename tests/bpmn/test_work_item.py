@@ -16,7 +16,7 @@ def test_work_item_from_assignment_to_closing(shipped, office_user, bureau, pers
     lead = Unit.objects.create(code="lead", name="资助中心", kind=UnitKind.DEPARTMENT, parent=bureau)
     head = person("head", lead, "department_head")
     run = instance_start(definition=shipped["work_item"], actor=office_user, unit=lead,
-                         refs={"lane_units": {"department_head": lead.pk}})
+                         refs={"lane_units": {"department_head": lead.pk}}, data={"started_by": "office"})
 
     def step():
         return run.human_tasks.filter(state=HumanTaskState.READY).first()
@@ -34,3 +34,13 @@ def test_work_item_from_assignment_to_closing(shipped, office_user, bureau, pers
     human_task_complete(task_id=close.pk, actor=office_user, data={})
     run.refresh_from_db()
     assert run.status == InstanceStatus.COMPLETED
+
+
+def test_a_work_item_its_department_starts_goes_straight_to_dispatch(shipped, bureau, person):
+    """The plan itself assigned the item: no assignment step for the office."""
+    lead = Unit.objects.create(code="lead", name="资助中心", kind=UnitKind.DEPARTMENT, parent=bureau)
+    head = person("head", lead, "department_head")
+    run = instance_start(definition=shipped["work_item"], actor=head, unit=lead,
+                         refs={"lane_units": {"department_head": lead.pk}}, data={"started_by": "department"})
+    ready = run.human_tasks.get(state=HumanTaskState.READY)
+    assert (ready.bpmn_id, ready.candidate_unit) == ("dispatch_school_tasks", lead)

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, shot
+from tests.browser.checks import look
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_journeys import _open_first_quarter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +38,7 @@ def test_a_liaison_asks_for_an_extension_and_the_office_grants_it(site, login):
     liaison.wait_for_load_state()
     assert "延期申请已提交" in liaison.locator("p.msg.success").inner_text()
     assert "待审批" in liaison.locator("section.extension").inner_text()
-    shot(liaison, "extension-asked-phone")
+    look(liaison, "extension-asked-phone")
     assert _english(liaison.locator("section.extension").inner_text()) == []
 
     office = login("lili", viewport=DESKTOP)
@@ -54,7 +55,7 @@ def test_a_liaison_asks_for_an_extension_and_the_office_grants_it(site, login):
     office.wait_for_load_state()
     assert "已同意延期" in office.locator("p.msg.success").inner_text()
     assert "没有待审批的延期申请" in office.locator("main").inner_text()
-    shot(office, "extensions-decided-desktop")
+    look(office, "extensions-decided-desktop")
     assert _english(office.locator("main").inner_text()) == []
 
     report.refresh_from_db()

@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, shot
+from tests.browser.checks import look
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.builders import chain, definitions, process, simple_user_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,25 +32,25 @@ def test_office_uploads_a_broken_then_a_fixed_bpmn_and_starts_the_cycle(site, lo
     page.click("text=校验并部署") if page.locator("text=校验并部署").count() else page.click("main button")
     issue = page.locator("table.issues tr.issue").first
     assert "choose" in issue.inner_text() and issue.locator("td.line").inner_text().strip().isdigit()
-    shot(page, "upload-errors-desktop")
+    look(page, "upload-errors-desktop")
     fixed = tmp_path / "fixed.bpmn"
     fixed.write_bytes(simple_user_process("fixed_flow"))
     page.set_input_files("#files", str(fixed))
     page.click("main form button")
     assert page.locator("p.msg.success").inner_text().count("fixed_flow v1") == 1
     page.goto(f"{site['url']}/console/")
-    shot(page, "console-desktop")
+    look(page, "console-desktop")
     page.click("form[action$='/start/'] button >> nth=0")
     page.wait_for_load_state()
     assert page.locator("table.progress td.status-pending").count() >= 15
-    shot(page, "progress-desktop")
+    look(page, "progress-desktop")
 
 
 def test_liaison_on_a_phone_reports_principal_returns_liaison_resubmits(site, login):
     _open_first_quarter(site)
     liaison = login("luoting", viewport=PHONE)
     liaison.goto(f"{site['url']}/inbox/")
-    shot(liaison, "inbox-phone")
+    look(liaison, "inbox-phone")
     liaison.click("ul.tasks a >> nth=0")
     for area in liaison.locator("textarea[name$='.progress']").all():
         area.fill("按计划推进，已完成本季度任务。")
@@ -59,22 +60,22 @@ def test_liaison_on_a_phone_reports_principal_returns_liaison_resubmits(site, lo
     principal = login("xieguoping")
     principal.goto(f"{site['url']}/inbox/")
     principal.click("ul.tasks a >> nth=0")
-    principal.select_option("select[name=decision]", "return")
+    principal.check("input[name=decision][value=return]")
     principal.click("button[value=complete]")
     assert principal.locator(".field-error").count() >= 1  # a return needs its reason, shown in place
-    principal.select_option("select[name=decision]", "return")
+    principal.check("input[name=decision][value=return]")
     principal.fill("textarea[name=comment], input[name=comment]", "请补充佐证材料")
     principal.click("button[value=complete]")
     liaison.goto(f"{site['url']}/inbox/")
     liaison.click("ul.tasks a >> nth=0")
     assert "请补充佐证材料" in liaison.locator("p.msg.warning").inner_text()
-    shot(liaison, "task-returned-phone")
+    look(liaison, "task-returned-phone")
     assert liaison.locator("textarea[name='sections.wi1.progress']").input_value() != ""  # previous answers kept
     liaison.fill("textarea[name='sections.wi1.problems']", "已补充佐证材料")
     liaison.click("button[value=complete]")
     principal.goto(f"{site['url']}/inbox/")
     principal.click("ul.tasks a >> nth=0")
-    principal.select_option("select[name=decision]", "approve")
+    principal.check("input[name=decision][value=approve]")
     principal.click("button[value=complete]")
     from workflows.plans.models import QuarterlyReport
 
@@ -94,9 +95,9 @@ def test_after_the_due_date_the_board_shows_chase_and_supervise(site, login, clo
     chase = board.locator("section.level-chase .count").first.inner_text()
     supervise = board.locator("section.level-supervise .count").first.inner_text()
     assert int(chase) >= 15 and int(supervise) >= 15
-    shot(board, "board-desktop")
+    look(board, "board-desktop")
     board.set_viewport_size(PHONE)
-    shot(board, "board-phone")
+    look(board, "board-phone")
     board.set_viewport_size(DESKTOP)
 
 
@@ -119,7 +120,7 @@ def test_office_publishes_the_bulletin_and_a_school_reads_it(site, login):
     page.fill("#b-number", "岳云教体函〔2024〕11号")
     page.click("button[value=save]")
     page.click("button[value=submit]")
-    shot(page, "bulletin-submitted-desktop")
+    look(page, "bulletin-submitted-desktop")
     leader = login("zhoujianguo")
     leader.goto(page.url)
     leader.click("button[value=approve]")
@@ -128,7 +129,7 @@ def test_office_publishes_the_bulletin_and_a_school_reads_it(site, login):
     school.goto(f"{site['url']}/bulletins/")
     school.click("ul.list a >> nth=0")
     assert "通报" in school.locator("h1.doc-title").inner_text()
-    shot(school, "bulletin-phone")
+    look(school, "bulletin-phone")
 
 
 def test_the_diagram_highlights_the_active_task(site, login):
@@ -138,4 +139,4 @@ def test_the_diagram_highlights_the_active_task(site, login):
     page.goto(f"{site['url']}/processes/quarterly_report/1/diagram/?instance={report.instance_id}")
     page.wait_for_selector("#canvas[data-rendered=yes]", timeout=15000)
     assert page.locator(".duban-active").count() >= 1
-    shot(page, "diagram-desktop")
+    look(page, "diagram-desktop")

@@ -112,7 +112,7 @@ def test_a_task_holds_at_most_twenty_files_on_the_page(world, clients, settings)
     before = _stored(world)
     liaison = clients["liaison_a"]
     liaison.cookies["django_language"] = "en"
-    page = liaison.post(f"/tasks/{world.report_task.pk}/", {"action": "attach",
+    page = liaison.post(f"/tasks/{world.report_task.pk}/", {"_action": "attach",
                                                              "evidence": SimpleUploadedFile("21.txt", b"one more")})
     assert page.status_code == 200
     assert "This task already holds 20 files of evidence, the most a task may hold." in page.content.decode()

@@ -14,6 +14,7 @@ from . import serializer
 from .errors import BpmnValidationError, ValidationIssue
 from .limits import Limits
 from .lint import lint, warnings
+from .localization import Texts, localized_texts
 from .normalize import normalize
 from .specs import describe_user_tasks
 from .structure import call_cycle_issues, size_issue
@@ -36,6 +37,7 @@ class CompiledProcess:
     form_keys: tuple[str, ...] = ()
     lanes: tuple[str, ...] = ()
     inline_forms: dict = field(default_factory=dict)
+    texts: Texts = field(default_factory=dict)  # names and documentation in other languages, by element id
 
 
 @dataclass
@@ -158,8 +160,18 @@ def _compile_one(parser, key: str, dialect: str, sources: list[_Source]) -> Comp
             form_keys=tuple(sorted({t.form_key for t in tasks if t.form_key})),
             lanes=tuple(sorted({t.lane for t in tasks if t.lane})),
             inline_forms={t.bpmn_id: t.form_schema for t in tasks if t.form_schema},
+            texts=localized_texts(_roots_of(key, sources)),
         )
     return _guard(sources, build, default_file=sources[0].name)
+
+
+def _roots_of(key: str, sources: list[_Source]) -> list:
+    """The process (or the whole file of a collaboration) that ``key`` names."""
+    for source in sources:
+        for element in source.tree.getroot():
+            if element.get("id") == key:
+                return [source.tree.getroot()] if local_name(element) == "collaboration" else [element]
+    return []
 
 
 def _guard(sources: list[_Source], fn, default_file: str = ""):

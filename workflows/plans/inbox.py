@@ -15,6 +15,7 @@ from workflows.processes.selectors import LIST_DEFERRED, inbox_of, memberships_o
 
 from .calendar import LOCAL, WorkingCalendar, local_datetime
 from .lights import DEFAULT_YELLOW_WORKDAYS
+from .models import ReportingCycle, WorkItem
 
 ORDERINGS = ("due_at", "-due_at", "created_at", "-created_at")
 TABS = ("all", "mine", "unit", "done")
@@ -30,6 +31,16 @@ def light_filter(light: str) -> Q:
                                                                  DEFAULT_YELLOW_WORKDAYS), 23, 59)
     return {"red": Q(due_at__lt=now), "yellow": Q(due_at__gte=now, due_at__lte=yellow_until),
             "green": Q(due_at__isnull=True) | Q(due_at__gt=yellow_until)}[light]
+
+
+def search_filter(text: str) -> Q:
+    """Tasks whose name, unit or work item holds the words searched for (each word somewhere)."""
+    found = Q()
+    for word in text.split()[:5]:
+        items = list(WorkItem.objects.filter(title__icontains=word).values_list("pk", flat=True)[:50])
+        found &= (Q(name__icontains=word) | Q(instance__unit__name__icontains=word)
+                  | Q(candidate_unit__name__icontains=word) | Q(instance__refs__work_item__in=items))
+    return found
 
 
 def inbox_rows(*, user: AbstractBaseUser, params: Mapping[str, str],
@@ -65,13 +76,15 @@ def _filtered(rows: QuerySet[HumanTask], params: Mapping[str, str | int]) -> Que
             rows = rows.filter(**{lookup: value})
     if params.get("light") in ("red", "yellow", "green"):
         rows = rows.filter(light_filter(params["light"]))
+    if params.get("q"):
+        rows = rows.filter(search_filter(str(params["q"])))
     ordering = params.get("ordering") if params.get("ordering") in ORDERINGS else "due_at"
     return rows.select_related("instance__definition", "instance__unit", "candidate_unit", "assignee") \
         .defer(*LIST_DEFERRED).order_by(ordering, "id")
 
 
 # What a first page the compiled path serves may carry; the filters it takes, with their slot types.
-_PLAIN_PARAMS = frozenset({"tab", "ordering", "page", "page_size"})
+_PLAIN_PARAMS = frozenset({"tab", "ordering", "page", "page_size"})  # "q" (a search) takes the generic path
 _SLOTTED_FILTERS = {"state": str, "unit": int}
 
 
@@ -126,3 +139,30 @@ class FirstPages:
             return self._columns(_filtered(_tab_rows(tab, user_id, pairs, role_values), params))[:size]
         return CompiledQuery(build, slots=(int,) + (int, str) * memberships + (str,) * roles
                              + tuple(_SLOTTED_FILTERS[name] for name in filters))
+
+
+COUNT_BOUND = 1000  # counts stop here ("1000+"): an exact count of a huge inbox costs a scan
+
+
+def tab_counts(*, user: AbstractBaseUser, memberships: list[tuple[int, str]] | None = None) -> dict[str, int]:
+    """Each tab's number of tasks, up to COUNT_BOUND + 1 (shown as "1000+")."""
+    memberships = memberships_of(user.pk) if memberships is None else memberships
+    return {tab: inbox_rows(user=user, params={"tab": tab}, memberships=memberships)[:COUNT_BOUND + 1].count()
+            for tab in TABS}
+
+
+def filter_choices(user: AbstractBaseUser) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The work items and cycles a person's inbox may be filtered by, by name (the ids stay in the query)."""
+    from workflows.org.models import Membership
+
+    from .models import Plan
+    from .periods import half_label
+    from .services.work_items import work_items_visible_to
+
+    units = Membership.objects.filter(user=user).values("unit_id")
+    plans = Plan.objects.filter(Q(work_items__in=work_items_visible_to(user)) | Q(schools__in=units)).distinct()
+    items = [(item.pk, f"{item.number}. {item.title}") for item in
+             WorkItem.objects.filter(plan__in=plans).order_by("plan_id", "number")]
+    cycles = [(cycle.pk, f"{cycle.plan.title} · {half_label(cycle.year, cycle.half)}") for cycle in
+              ReportingCycle.objects.filter(plan__in=plans).select_related("plan").order_by("-year", "-half")]
+    return items, cycles

@@ -172,8 +172,8 @@ class Simulation:
     def _school_task_step(self, task: HumanTask, head: AbstractBaseUser, now: dt.datetime) -> None:
         school_task = task.instance.school_task
         school = school_task.school
-        if task.bpmn_id == "sign_receipt":
-            person = _holder_in(school, "liaison", self.office)
+        if task.bpmn_id == "sign_receipt":  # the person named is one of the school's own
+            person = _holder_in(school, "liaison", _holder_in(school, "principal", self.office))
             human_task_complete(task_id=task.pk, actor=_holder_in(school, "principal", self.office),
                                 data={"responsible": person.username, "planned_date": str(now.date())})
         elif task.bpmn_id == "report_progress":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
@@ -10,6 +11,7 @@ from workflows.engine import DataError
 from workflows.engine.serializer import check_data
 
 from .errors import Invalid
+from .form_texts import message
 from .models import HumanTask
 
 MAX_FORM_BYTES = 1_000_000
@@ -49,22 +51,33 @@ def schema_for(task: HumanTask) -> dict:
 
 
 def validate_form(schema: dict, data: object) -> dict:
-    """Return the data if valid; raise Invalid with {field path: [messages]} otherwise."""
+    """Return the data if valid; raise Invalid with {field path: [messages]} otherwise.
+
+    Messages are in the reader's language and name each field by its title.
+    """
     if not isinstance(data, dict):
-        raise Invalid("form data must be a JSON object", {"": ["expected an object"]})
+        raise Invalid(_("The form's answers must be a JSON object."), {"": [_("expected an object")]})
     if len(repr(data)) > MAX_FORM_BYTES:
-        raise Invalid("form data is too large", {"": [f"at most {MAX_FORM_BYTES:,} characters"]})
+        raise Invalid(_("The form's answers are too long."),
+                      {"": [_("at most %(limit)s characters") % {"limit": f"{MAX_FORM_BYTES:,}"}]})
     try:
         check_data(data)
     except DataError as exc:
         raise Invalid(str(exc), {"": [str(exc)]}) from None
     errors: dict[str, list[str]] = {}
     for error in Draft202012Validator(schema).iter_errors(data):
-        path = ".".join(str(p) for p in error.absolute_path)
-        if error.validator == "required":
-            missing = error.message.split("'")[1] if "'" in error.message else ""
-            path = ".".join(filter(None, [path, missing]))
-        errors.setdefault(path, []).append(error.message)
+        for path in _paths(error):
+            found = errors.setdefault(".".join(path), [])
+            if message(schema, error, path) not in found:
+                found.append(message(schema, error, path))
     if errors:
-        raise Invalid("the form has errors", errors)
+        raise Invalid(_("The form has errors."), errors)
     return data
+
+
+def _paths(error) -> list[list[str]]:
+    """The field paths an error is about: a missing property's own path (one per missing name)."""
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required" and isinstance(error.instance, dict):
+        return [[*path, name] for name in error.validator_value if name not in error.instance] or [path]
+    return [path]

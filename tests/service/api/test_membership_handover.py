@@ -97,7 +97,8 @@ def test_ending_a_membership_is_the_offices_and_checks_the_successor(world, clie
     membership = Membership.objects.get(user=world.users["liaison_a"], unit__code=SCHOOL, role="liaison")
     url = f"/api/memberships/{membership.pk}/end/"
     assert clients["principal_a"].post(url, {}, content_type="application/json").status_code == 403
-    nobody = clients["office"].post(url, {"successor": "nobody"}, content_type="application/json")
+    nobody = clients["office"].post(url, {"successor": "nobody"}, content_type="application/json",
+                                    HTTP_ACCEPT_LANGUAGE="en")
     assert nobody.status_code == 400 and nobody.json()["details"] == {"user": ["unknown user"]}
     self_ = clients["office"].post(url, {"successor": world.users["liaison_a"].username},
                                    content_type="application/json")

@@ -61,7 +61,10 @@ MATRIX = [
     ("GET", "/api/plans/", None, SEE_ALL),
     ("POST", "/api/plans/", {"code": "p2", "title": "计划", "year": 2025, "bureau": "yunxi-bureau"}, OFFICE_WRITE),
     ("GET", "/api/work-items/", None, SEE_ALL),
-    ("POST", "/api/work-items/{item}/start/", None, (201, 403, 403, 403, 404, 404, 404, 401)),
+    # work item 5, not started: led by the lead role's department (the plan lets departments start theirs);
+    # the cooperating role's department has no part in it and does not see it
+    ("POST", "/api/work-items/{item5}/start/", None, (201, 403, 201, 404, 404, 404, 404, 401)),
+    ("POST", "/api/work-items/{item}/start/", None, (409, 403, 409, 403, 404, 404, 404, 401)),  # started already
     ("POST", "/api/work-item-runs/{run}/dispatch/", "dispatch", ITEM_LEAD),
     ("POST", "/api/work-item-runs/{run}/apply-close/", {"result": "完成"}, (409, 403, 409, 403, 404, 404, 404, 401)),
     ("POST", "/api/work-item-runs/{run}/close/", {}, (409, 403, 403, 403, 404, 404, 404, 401)),
@@ -102,7 +105,8 @@ def _ids(world) -> dict:
     return {"task": world.report_task.pk, "instance": world.report_instance.pk, "attachment": world.attachment.pk,
             "escalation": world.escalation.pk, "unit": Unit.objects.get(code="wenqiao-central-primary").pk,
             "membership": Membership.objects.filter(role="staff").first().pk, "plan": world.plan.pk,
-            "item": world.plan.work_items.get(number=1).pk, "run": world.run.pk, "cycle": world.cycle.pk,
+            "item": world.plan.work_items.get(number=1).pk, "item5": world.plan.work_items.get(number=5).pk,
+            "run": world.run.pk, "cycle": world.cycle.pk,
             "cycle2": world.plan.cycles.get(half=2).pk, "bulletin": bulletin.pk,
             "report": world.report_instance.quarterly_report.pk}
 

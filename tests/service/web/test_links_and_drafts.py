@@ -22,7 +22,7 @@ def test_an_escalation_notice_opens_the_board_at_its_escalation(world, client):
 def test_a_saved_draft_redirects_to_the_task_and_keeps_the_text(world, client):
     task = world.report_task
     client.force_login(world.users["liaison_a"])
-    saved = client.post(f"/tasks/{task.pk}/", {"action": "draft", "sections.wi1.progress": "草稿里的进展"})
+    saved = client.post(f"/tasks/{task.pk}/", {"_action": "draft", "sections.wi1.progress": "草稿里的进展"})
     assert saved.status_code == 302 and saved["Location"] == f"/tasks/{task.pk}/"
     task.refresh_from_db()
     assert "草稿里的进展" in task.draft_json

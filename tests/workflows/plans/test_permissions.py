@@ -16,7 +16,7 @@ from workflows.plans.services.work_items import (
     work_item_start,
     work_items_visible_to,
 )
-from workflows.processes.errors import Forbidden, NotFound
+from workflows.processes.errors import Conflict, Forbidden, NotFound
 from workflows.processes.models import HumanTaskState
 from workflows.processes.selectors import inbox_for_user
 from workflows.processes.services.events import event_deliver
@@ -64,3 +64,22 @@ def test_a_cooperating_department_sees_but_cannot_close_a_work_item(yunxi):
     with pytest.raises(Forbidden):
         work_item_close(run_id=run.pk, actor=lead_head)
     assert work_item_close(run_id=run.pk, actor=office).closed_at is not None
+
+
+def test_the_lead_department_starts_its_work_item_where_the_plan_lets_it_and_only_once(yunxi):
+    item = yunxi.work_items.get(number=1)  # lead: 资助中心, cooperating: 后勤中心
+    lead_head = _user(yunxi, "aid-center", "department_head")
+    cooperating = _user(yunxi, "logistics-center", "department_head")
+    with pytest.raises(Forbidden):
+        work_item_start(work_item_id=item.pk, actor=cooperating)
+    yunxi.departments_start_work_items = False
+    yunxi.save(update_fields=["departments_start_work_items"])
+    with pytest.raises(Forbidden):  # this plan leaves starting to the office
+        work_item_start(work_item_id=item.pk, actor=lead_head)
+    yunxi.departments_start_work_items = True
+    yunxi.save(update_fields=["departments_start_work_items"])
+    run = work_item_start(work_item_id=item.pk, actor=lead_head)
+    assert run.instance.human_tasks.get(state="ready").bpmn_id == "dispatch_school_tasks"  # the plan assigned it
+    with pytest.raises(Conflict):
+        work_item_start(work_item_id=item.pk, actor=lead_head)
+    assert item.runs.count() == 1

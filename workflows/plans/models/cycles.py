@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..periods import half_label, quarter_label, quarter_name
+
 
 class ReportingCycle(models.Model):
     class Status(models.TextChoices):
@@ -28,6 +30,11 @@ class ReportingCycle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} H{self.half}"
+
+    @property
+    def period_label(self) -> str:
+        """2024年上半年 / first half of 2024, in the reader's language."""
+        return half_label(self.year, self.half)
 
     @property
     def quarters_numbers(self) -> tuple[int, int]:
@@ -55,6 +62,16 @@ class CycleQuarter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle.year} Q{self.quarter}"
+
+    @property
+    def name(self) -> str:
+        """第一季度 / Q1, in the reader's language."""
+        return quarter_name(self.quarter)
+
+    @property
+    def period_label(self) -> str:
+        """2024年第一季度 / Q1 2024 (reads the cycle)."""
+        return quarter_label(self.cycle.year, self.quarter)
 
 
 class ReportStatus(models.TextChoices):

@@ -20,6 +20,9 @@ class Plan(models.Model):
                                   help_text="印发机关 on the plan's bulletins; empty: the issuer's office")
     description = models.TextField(_("description"), blank=True)
     schools = models.ManyToManyField("org.Unit", verbose_name=_("schools"), related_name="school_plans", blank=True)
+    departments_start_work_items = models.BooleanField(
+        _("lead departments start their work items"), default=True,
+        help_text="the plan itself assigns each work item to its lead department, which starts and dispatches it")
     extensions_decided_by = models.ForeignKey(
         "org.Unit", verbose_name=_("extensions decided by"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", help_text="the department whose head decides schools' extension requests; empty: the office")
@@ -43,6 +46,8 @@ class WorkItem(models.Model):
     description = models.TextField(_("description"), blank=True)
     figures = models.JSONField(_("figures to report"), default=list, blank=True,
                                help_text='[{"key": "...", "label": "...", "type": "integer|number|boolean|percent"}]')
+    carry_over = models.BooleanField(_("carry answers over"), default=False,
+                                     help_text="a school's report starts from its previous quarter's answers")
     departments = models.ManyToManyField("org.Unit", through="WorkItemDepartment", related_name="work_items")
     schools = models.ManyToManyField("org.Unit", verbose_name=_("schools"), related_name="carried_work_items",
                                      blank=True, help_text="empty: every school of the plan carries it")

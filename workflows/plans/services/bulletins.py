@@ -29,7 +29,7 @@ EDITABLE = (BulletinStatus.DRAFT, BulletinStatus.RETURNED)
 def _cycle_task(cycle: ReportingCycle, bpmn_id: str):
     task = cycle_ready_task(cycle, bpmn_id)
     if task is None:
-        raise Conflict(f"the cycle is not at the step {bpmn_id!r}")
+        raise Conflict(_("the cycle is not at the step %(step)s") % {"step": repr(bpmn_id)})
     return task
 
 
@@ -56,7 +56,7 @@ def bulletin_draft(*, cycle_id: int, actor: AbstractBaseUser, quotes: list[str] 
         raise Forbidden(_("only the office drafts bulletins"))
     cycle = ReportingCycle.objects.select_related("plan__bureau", "instance").filter(pk=cycle_id).first()
     if cycle is None:
-        raise NotFound(f"cycle {cycle_id} does not exist")
+        raise NotFound(_("cycle %(id)s does not exist") % {"id": cycle_id})
     bulletin = Bulletin.objects.select_for_update().filter(cycle=cycle).first()
     if bulletin is not None and bulletin.status not in EDITABLE:
         raise Conflict(_("The bulletin is %(status)s; it can no longer be redrafted.")
@@ -121,11 +121,11 @@ def bulletin_submit(*, bulletin_id: int, actor: AbstractBaseUser) -> Bulletin:
     """The office sends the draft to a leader (completes the cycle's draft step)."""
     bulletin = _locked(bulletin_id)
     if not is_office(actor):
-        raise Forbidden("only the office submits bulletins")
+        raise Forbidden(_("only the office submits bulletins"))
     if bulletin.status not in EDITABLE:
-        raise Conflict(f"the bulletin is {bulletin.get_status_display()}")
+        raise Conflict(_("the bulletin is %(status)s") % {"status": bulletin.get_status_display()})
     if not bulletin.document_number:
-        raise Invalid("give the bulletin its document number first", {"document_number": ["required"]})
+        raise Invalid(_("give the bulletin its document number first"), {"document_number": [_("required")]})
     human_task_complete(task_id=_cycle_task(bulletin.cycle, "draft_bulletin").pk, actor=actor,
                         data={"bulletin_id": bulletin.pk})
     bulletin.status = BulletinStatus.SUBMITTED
@@ -139,7 +139,8 @@ def bulletin_decide(*, bulletin_id: int, actor: AbstractBaseUser, decision: str,
     """A leader approves (and so publishes) or returns the bulletin with a comment."""
     bulletin = _locked(bulletin_id)
     if bulletin.status != BulletinStatus.SUBMITTED:
-        raise Conflict(f"the bulletin is {bulletin.get_status_display()}, not awaiting approval")
+        raise Conflict(_("the bulletin is %(status)s, not awaiting approval")
+                       % {"status": bulletin.get_status_display()})
     human_task_complete(task_id=_cycle_task(bulletin.cycle, "approve_bulletin").pk, actor=actor,
                         data={"decision": decision, "comment": comment})
     if decision == "approve":
@@ -156,7 +157,7 @@ def _locked(bulletin_id: int) -> Bulletin:
     bulletin = Bulletin.objects.select_for_update(of=("self",)).select_related("cycle__plan", "cycle__instance") \
         .filter(pk=bulletin_id).first()
     if bulletin is None:
-        raise NotFound(f"bulletin {bulletin_id} does not exist")
+        raise NotFound(_("bulletin %(id)s does not exist") % {"id": bulletin_id})
     return bulletin
 
 

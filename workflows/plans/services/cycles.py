@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from workflows.compiled import insert_returning, save_fields
 from workflows.org.models import Unit
@@ -105,7 +106,7 @@ def quarter_open_schools(*, quarter_id: int, school_ids: list[int]) -> int:
 def _opening(quarter_id: int):
     quarter = CycleQuarter.objects.select_related("cycle__plan", "cycle__instance").get(pk=quarter_id)
     if quarter.cycle.instance_id is None:
-        raise Conflict("open the cycle before its quarters")
+        raise Conflict(_("open the cycle before its quarters"))
     return quarter, definition_for_start(key=REPORT_PROCESS)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from workflows.org.models import Unit
 from workflows.processes.errors import Conflict, Invalid
@@ -20,9 +21,10 @@ def plan_school_add(*, plan_id: int, unit_id: int, actor: AbstractBaseUser | Non
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     school = Unit.objects.get(pk=unit_id)
     if school.kind not in SCHOOL_KINDS:
-        raise Invalid(f"{school.name} is not a school", {"unit": ["a school or kindergarten"]})
+        raise Invalid(_("%(school)s is not a school") % {"school": school.name},
+                      {"unit": [_("a school or kindergarten")]})
     if plan.schools.filter(pk=school.pk).exists():
-        raise Conflict(f"{school.name} is already in the plan")
+        raise Conflict(_("%(school)s is already in the plan") % {"school": school.name})
     plan.schools.add(school)
     return plan
 
@@ -34,7 +36,7 @@ def plan_school_remove(*, plan_id: int, unit_id: int, actor: AbstractBaseUser | 
     plan = Plan.objects.select_for_update().get(pk=plan_id)
     school = Unit.objects.get(pk=unit_id)
     if not plan.schools.filter(pk=school.pk).exists():
-        raise Conflict(f"{school.name} is not in the plan")
+        raise Conflict(_("%(school)s is not in the plan") % {"school": school.name})
     plan.schools.remove(school)
     open_quarters = CycleQuarter.objects.filter(cycle__plan=plan, closed_at__isnull=True)
     pending = list(QuarterlyReport.objects.select_for_update().filter(

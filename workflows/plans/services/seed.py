@@ -80,6 +80,7 @@ def _plan(row: dict, bureau: Unit, settings: dict) -> tuple[Plan, bool]:
 def _work_item(plan: Plan, row: dict, units: dict[str, Unit]) -> WorkItem:
     item, created = WorkItem.objects.get_or_create(plan=plan, number=row["number"], defaults={
         "title": row["title"], "description": row.get("description", ""), "figures": row.get("figures", []),
+        "carry_over": bool(row.get("carry_over", False)),
     })
     if not created:
         return item

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from workflows.org.models import Membership, Unit
 from workflows.org.roles import is_office
@@ -27,7 +28,7 @@ from .schools import schools_of
 def lead_department(item: WorkItem) -> Unit:
     lead = item.responsibilities.filter(is_lead=True).select_related("unit").first()
     if lead is None:
-        raise Conflict(f"work item {item} has no lead department")
+        raise Conflict(_("work item %(item)s has no lead department") % {"item": item})
     return lead.unit
 
 
@@ -46,16 +47,27 @@ def _is_lead_member(user: AbstractBaseUser, item: WorkItem) -> bool:
 
 @transaction.atomic
 def work_item_start(*, work_item_id: int, actor: AbstractBaseUser) -> WorkItemRun:
-    """The office starts a work item's run; the lead department is named for the department lane."""
-    if not is_office(actor):
-        raise Forbidden("only the office starts work items")
-    item = WorkItem.objects.select_related("plan__bureau").get(pk=work_item_id)
+    """Start a work item's run; the lead department is named for the department lane.
+
+    The office starts any item, and then assigns it; where the plan lets departments start their items
+    (the plan itself assigned them), the lead department starts it and dispatches at once.
+    """
+    item = WorkItem.objects.select_related("plan__bureau").select_for_update(of=("self",)).filter(
+        pk=work_item_id).first()
+    if item is None:
+        raise NotFound(_("work item %(id)s does not exist") % {"id": work_item_id})
     lead = lead_department(item)
+    by_department = not is_office(actor)
+    if by_department and not (item.plan.departments_start_work_items and _is_lead_member(actor, item)):
+        raise Forbidden(_("only the office or the item's lead department starts a work item"))
+    if item.runs.filter(closed_at__isnull=True).exists():
+        raise Conflict(_("the work item is already started"))
     instance = instance_start(
         definition=definition_for_start(key="work_item"), actor=actor, unit=lead,
         business_key=f"{item.plan.code}/WI{item.number}",
         refs={"work_item": item.pk, "lane_units": {"department_head": lead.pk}},
-        data={"work_item": item.number, "title": item.title},
+        data={"work_item": item.number, "title": item.title,
+              "started_by": "department" if by_department else "office"},
     )
     return WorkItemRun.objects.create(work_item=item, instance=instance)
 
@@ -63,26 +75,23 @@ def work_item_start(*, work_item_id: int, actor: AbstractBaseUser) -> WorkItemRu
 def _step(run: WorkItemRun, bpmn_id: str):
     task = run.instance.human_tasks.filter(bpmn_id=bpmn_id, state=HumanTaskState.READY).first()
     if task is None:
-        raise Conflict(f"the work item is not at the step {bpmn_id!r}")
+        raise Conflict(_("the work item is not at the step %(step)s") % {"step": repr(bpmn_id)})
     return task
 
 
 @transaction.atomic
-def work_item_dispatch(*, run_id: int, actor: AbstractBaseUser, instructions: str, due_date: dt.date,
+def work_item_dispatch(*, run_id: int, actor: AbstractBaseUser, instructions: str, due_date: dt.date | None,
                        school_ids: list[int] | None = None) -> list[SchoolTask]:
     """The lead department dispatches school tasks with a due date (working-day ladder from the plan)."""
     run = WorkItemRun.objects.select_related("work_item__plan", "instance").get(pk=run_id)
     if not (is_office(actor) or _is_lead_member(actor, run.work_item)):
-        raise Forbidden("only the lead department dispatches its work item's school tasks")
-    if not instructions.strip():
-        raise Invalid("say what the schools must do", {"instructions": ["required"]})
-    if due_date <= timezone.localdate():
-        raise Invalid("the due date must be in the future", {"due_date": ["must be after today"]})
+        raise Forbidden(_("only the lead department dispatches its work item's school tasks"))
     schools = list(schools_of(run.work_item.plan))
     if school_ids is not None:
         schools = [s for s in schools if s.pk in set(school_ids)]
-        if not schools:
-            raise Invalid("choose at least one school of the plan", {"school_ids": ["no school of this plan"]})
+    problems = _dispatch_problems(instructions, due_date, schools)
+    if problems or due_date is None:
+        raise Invalid(_("The dispatch has errors."), problems)
     task = _step(run, "dispatch_school_tasks")
     human_task_complete(task_id=task.pk, actor=actor, data={"instructions": instructions[:5000],
                                                             "due_date": due_date.isoformat(),
@@ -105,6 +114,20 @@ def work_item_dispatch(*, run_id: int, actor: AbstractBaseUser, instructions: st
         school_task.save(update_fields=["instance"])
         created.append(school_task)
     return created
+
+
+def _dispatch_problems(instructions: str, due_date: dt.date | None, schools: list[Unit]) -> dict[str, list[str]]:
+    """Every field's problem at once: what the schools must do, by when (after today), and to whom."""
+    problems: dict[str, list[str]] = {}
+    if not instructions.strip():
+        problems["instructions"] = [_("Say what the schools must do.")]
+    if due_date is None:
+        problems["due_date"] = [_("Give the date the schools must finish by.")]
+    elif due_date <= timezone.localdate():
+        problems["due_date"] = [_("The due date must be after today.")]
+    if not schools:
+        problems["school_ids"] = [_("Choose at least one school of the plan.")]
+    return problems
 
 
 @transaction.atomic
@@ -150,9 +173,9 @@ def work_item_apply_close(*, run_id: int, actor: AbstractBaseUser, result: str) 
     """The lead department applies for closing; a cooperating department may not."""
     run = WorkItemRun.objects.select_related("work_item", "instance").get(pk=run_id)
     if not (is_office(actor) or _is_lead_member(actor, run.work_item)):
-        raise Forbidden("only the lead department applies to close its work item")
+        raise Forbidden(_("only the lead department applies to close its work item"))
     if not result.strip():
-        raise Invalid("state the result against the item's goals", {"result": ["required"]})
+        raise Invalid(_("state the result against the item's goals"), {"result": [_("required")]})
     human_task_complete(task_id=_step(run, "apply_for_closing").pk, actor=actor, data={"result": result[:5000]})
     return run
 
@@ -162,9 +185,9 @@ def work_item_close(*, run_id: int, actor: AbstractBaseUser, comment: str = "") 
     """The office closes the work item (销号)."""
     run = WorkItemRun.objects.select_related("work_item", "instance").filter(pk=run_id).first()
     if run is None:
-        raise NotFound(f"work item run {run_id} does not exist")
+        raise NotFound(_("work item run %(id)s does not exist") % {"id": run_id})
     if not is_office(actor):
-        raise Forbidden("only the office closes work items (销号)")
+        raise Forbidden(_("only the office closes work items"))
     human_task_complete(task_id=_step(run, "close_work_item").pk, actor=actor, data={"comment": comment[:2000]})
     run.closed_at = timezone.now()
     run.save(update_fields=["closed_at"])

@@ -48,6 +48,8 @@ class ProcessDefinition(models.Model):
     spec = models.TextField(help_text="serialized engine spec (text, never jsonb: key order matters)")
     forms_json = models.TextField(default="{}", help_text="form key -> JSON Schema, as text to keep field order")
     lanes = models.JSONField(default=list)
+    texts = models.JSONField(default=dict, blank=True,
+                             help_text="element id -> locale -> name/documentation in other languages")
     activated_at = models.DateTimeField(null=True, blank=True,
                                         help_text="new instances use the most recently activated version")
 

@@ -129,7 +129,7 @@ def _store(files, sha, processes, forms, warnings, actor) -> DeployResult:
         definition = ProcessDefinition.objects.create(
             deployment=deployment, key=compiled.key, version=latest + 1, name=compiled.name[:255],
             activated_at=timezone.now(),
-            dialect=compiled.dialect, spec=compiled.spec, lanes=list(compiled.lanes),
+            dialect=compiled.dialect, spec=compiled.spec, lanes=list(compiled.lanes), texts=compiled.texts,
             forms_json=json.dumps({**forms, **{f"inline:{k}": v for k, v in compiled.inline_forms.items()}},
                                   ensure_ascii=False),
         )

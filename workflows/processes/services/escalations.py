@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from workflows.notifications.models import NotificationKind
 from workflows.notifications.services import notify
@@ -19,7 +20,7 @@ def _escalation(escalation_id: int) -> Escalation:
     row = Escalation.objects.select_for_update(of=("self",)).select_related("instance", "human_task").filter(
         pk=escalation_id).first()
     if row is None:
-        raise NotFound(f"escalation {escalation_id} does not exist")
+        raise NotFound(_("escalation %(id)s does not exist") % {"id": escalation_id})
     return row
 
 
@@ -32,9 +33,9 @@ def escalation_acknowledge(*, escalation_id: int, actor: AbstractBaseUser) -> Es
     """The person escalated to says they have seen it (once)."""
     escalation = _escalation(escalation_id)
     if not _may_handle(actor, escalation):
-        raise Forbidden("this escalation is addressed to someone else")
+        raise Forbidden(_("this escalation is addressed to someone else"))
     if escalation.acknowledged_at is not None:
-        raise Conflict("the escalation is already acknowledged")
+        raise Conflict(_("the escalation is already acknowledged"))
     escalation.acknowledged_at = timezone.now()
     escalation.acknowledged_by = actor
     escalation.save(update_fields=["acknowledged_at", "acknowledged_by"])
@@ -48,9 +49,9 @@ def escalation_chase(*, escalation_id: int, actor: AbstractBaseUser) -> int:
     """Send a reminder (催办) to whoever holds the late task; returns how many were told."""
     escalation = _escalation(escalation_id)
     if not _may_handle(actor, escalation):
-        raise Forbidden("this escalation is addressed to someone else")
+        raise Forbidden(_("this escalation is addressed to someone else"))
     if escalation.closed_at is not None:
-        raise Conflict("the escalation is closed; its task is done")
+        raise Conflict(_("the escalation is closed; its task is done"))
     # an escalation on a subprocess concerns whatever is open in the instance right now
     tasks = [escalation.human_task] if escalation.human_task and escalation.human_task.state == "ready" else list(
         escalation.instance.human_tasks.filter(state="ready"))

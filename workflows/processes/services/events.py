@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from workflows.engine import DataError, EngineError
 
@@ -28,7 +29,7 @@ def event_deliver(*, kind: str, name: str, payload: dict | None = None, correlat
     (``kept_messages_take`` hands it over when the instance reaches its catch event): returns [].
     """
     if kind not in ("message", "signal"):
-        raise Invalid(f"unknown event kind {kind!r}", {"kind": ["message or signal"]})
+        raise Invalid(_("unknown event kind %(kind)s") % {"kind": repr(kind)}, {"kind": [_("message or signal")]})
     subscribers = EventSubscription.objects.filter(kind=kind, name=name)
     if instance_id is not None:
         subscribers = subscribers.filter(instance_id=instance_id)
@@ -39,9 +40,11 @@ def event_deliver(*, kind: str, name: str, payload: dict | None = None, correlat
         _keep(instance_id, name, payload, correlations, keep_for, actor)
         return []
     if not targets:
-        raise NotFound(f"no instance is waiting for {kind} {name!r}")
+        raise NotFound((_("no instance is waiting for message %(name)s") if kind == "message"
+                        else _("no instance is waiting for signal %(name)s")) % {"name": repr(name)})
     if kind == "message" and len(targets) > 1:
-        raise Conflict(f"{len(targets)} instances wait for message {name!r}; give an instance or business key")
+        raise Conflict(_("%(count)s instances wait for message %(name)s; give an instance or business key")
+                       % {"count": len(targets), "name": repr(name)})
     if kind == "message":
         _deliver_one(targets[0], kind, name, payload, correlations, actor)
         return targets
@@ -74,7 +77,8 @@ def _deliver_one(instance_id, kind, name, payload, correlations, actor) -> Proce
 def _keep(instance_id: int, name: str, payload, correlations, keep_for: dt.timedelta, actor) -> None:
     instance = instance_lock(instance_id)
     if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
-        raise NotFound(f"instance {instance_id} has ended; message {name!r} has nobody to wait for it")
+        raise NotFound(_("instance %(id)s has ended; message %(name)s has nobody to wait for it")
+                       % {"id": instance_id, "name": repr(name)})
     if instance.subscriptions.filter(kind="message", name=name).exists():  # it started waiting meanwhile
         _deliver_one(instance_id, "message", name, payload, correlations, actor)
         return

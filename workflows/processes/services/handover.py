@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from workflows.notifications.models import NotificationKind
 from workflows.notifications.services import Notice, notify_many
@@ -76,13 +77,14 @@ def person_deactivate(*, user: AbstractBaseUser, actor: AbstractBaseUser | None,
 def _check(actor: AbstractBaseUser | None, leaving: AbstractBaseUser, successor: AbstractBaseUser | None) -> None:
     # The office, through the API; staff, through the admin (where Django's permissions decide).
     if actor is not None and not (is_office(actor) or getattr(actor, "is_staff", False)):
-        raise Forbidden("only the office ends memberships and deactivates people")
+        raise Forbidden(_("only the office ends memberships and deactivates people"))
     if successor is None:
         return
     if successor.pk == leaving.pk:
-        raise Invalid("the successor is the person leaving", {"successor": ["name someone else"]})
+        raise Invalid(_("the successor is the person leaving"), {"successor": [_("name someone else")]})
     if not successor.is_active:
-        raise Invalid(f"{successor} is deactivated", {"successor": ["this person is deactivated"]})
+        raise Invalid(_("%(name)s is deactivated") % {"name": successor},
+                      {"successor": [_("this person is deactivated")]})
 
 
 def _hand_over(task_ids: list[int], *, leaving: AbstractBaseUser, actor: AbstractBaseUser | None,

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from workflows.compiled import CompiledQuery
 from workflows.engine import DataError, EngineError
@@ -51,20 +52,22 @@ def _locked_task(task_id: int, actor: AbstractBaseUser) -> HumanTask:
     task.step_rows = rows
     task.actor_may_act = can_act_on(actor, task)  # asked once, for scope and for acting
     if not task.actor_may_act and not can_see(actor, task):
-        raise NotFound(f"task {task_id} does not exist")
+        raise NotFound(_("task %(id)s does not exist") % {"id": task_id})
     return task
 
 
 def _require_ready(task: HumanTask) -> None:
     if task.state != HumanTaskState.READY:
-        raise Conflict(f"the task is already {task.state}", {"state": task.state})
+        raise Conflict(_("the task is already %(state)s") % {"state": task.get_state_display().lower()},
+                       {"state": task.state})
 
 
 def _require_holder(task: HumanTask, actor: AbstractBaseUser) -> None:
     if not task.actor_may_act:
-        raise Forbidden("you may not act on this task")
+        raise Forbidden(_("you may not act on this task"))
     if task.assignee_id is not None and task.assignee_id != actor.pk and not is_office(actor):
-        raise Conflict(f"the task is claimed by {task.assignee}", {"assignee": str(task.assignee)})
+        raise Conflict(_("the task is claimed by %(name)s") % {"name": task.assignee},
+                       {"assignee": str(task.assignee)})
 
 
 @transaction.atomic
@@ -89,7 +92,7 @@ def human_task_unclaim(*, task_id: int, actor: AbstractBaseUser) -> HumanTask:
     _require_ready(task)
     _require_holder(task, actor)
     if task.assignee_id is None:
-        raise Conflict("the task is not claimed")
+        raise Conflict(_("the task is not claimed"))
     task.assignee = None
     task.claimed_at = None
     task.save(update_fields=["assignee", "claimed_at"])
@@ -104,10 +107,10 @@ def human_task_save_draft(*, task_id: int, actor: AbstractBaseUser, data: dict) 
     _require_ready(task)
     _require_holder(task, actor)
     if not isinstance(data, dict):
-        raise Invalid("draft data must be a JSON object", {"": ["expected an object"]})
+        raise Invalid(_("draft data must be a JSON object"), {"": [_("expected an object")]})
     text = json.dumps(data, ensure_ascii=False, default=str)
     if len(text) > 1_000_000:
-        raise Invalid("the draft is too large", {"": ["at most 1,000,000 characters"]})
+        raise Invalid(_("the draft is too large"), {"": [_("at most %(count)s characters") % {"count": "1,000,000"}]})
     task.draft_json = text
     task.save(update_fields=["draft_json"])
     audit_record(action=AuditAction.DRAFT_SAVED, actor=actor, instance=task.instance, task_guid=str(task.task_guid))
@@ -155,7 +158,8 @@ def human_task_delegate(*, task_id: int, actor: AbstractBaseUser, to_user: Abstr
     _require_ready(task)
     _require_holder(task, actor)
     if not can_act_on(to_user, task) or to_user.pk == actor.pk and task.assignee_id == actor.pk:
-        raise Invalid(f"{to_user} cannot take this task", {"user": ["not a candidate for this task"]})
+        raise Invalid(_("%(name)s cannot take this task") % {"name": to_user},
+                      {"user": [_("not a candidate for this task")]})
     return _assign(task, actor, to_user, AuditAction.DELEGATED)
 
 
@@ -165,7 +169,7 @@ def human_task_reassign(*, task_id: int, actor: AbstractBaseUser, to_user: Abstr
     task = _locked_task(task_id, actor)
     _require_ready(task)
     if not is_office(actor):
-        raise Forbidden("only the office reassigns tasks")
+        raise Forbidden(_("only the office reassigns tasks"))
     return _assign(task, actor, to_user, AuditAction.REASSIGNED)
 
 

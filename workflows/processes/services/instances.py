@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from workflows.compiled import insert_returning
 from workflows.engine import DataError, Snapshot
@@ -78,7 +79,7 @@ def instances_start_many(*, definition: ProcessDefinition, starts: list[Instance
         plain.append((i, _plain_instance(definition, start, snapshot, actor), snapshot))
     insert_returning([instance for _, instance, _ in plain])
     snapshots_apply_new([(instance, snapshot) for _, instance, snapshot in plain], actor)
-    for i, instance, _ in plain:
+    for i, instance, _snapshot in plain:
         started[i] = instance
     return started
 
@@ -108,7 +109,7 @@ def instance_resume(*, instance_id: int, actor: AbstractBaseUser | None) -> Proc
     """Unfreeze; timers that fell due meanwhile fire on the next sweep."""
     instance = instance_lock(instance_id)
     if instance.status != InstanceStatus.SUSPENDED:
-        raise Conflict("only a suspended instance can be resumed")
+        raise Conflict(_("only a suspended instance can be resumed"))
     instance.status = _status_from_rows(instance)
     instance.save(update_fields=["status", "updated_at"])
     audit_record(action=AuditAction.RESUMED, actor=actor, instance=instance)
@@ -128,7 +129,8 @@ def instance_terminate(*, instance_id: int, actor: AbstractBaseUser | None, reas
     """End an instance now: its open tasks are cancelled and its escalations closed."""
     instance = instance_lock(instance_id)
     if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
-        raise Conflict(f"the process instance is already {instance.status}")
+        raise Conflict(_("the process instance is already %(status)s")
+                       % {"status": instance.get_status_display().lower()})
     snapshot = process_for(instance.definition).cancel(instance.state)
     snapshot.status = InstanceStatus.TERMINATED
     snapshot.ready_tasks = []
@@ -144,7 +146,7 @@ def instance_retry(*, instance_id: int, actor: AbstractBaseUser | None, data: di
     """Run the failed task again after a fix (optionally patching its data)."""
     instance = instance_lock(instance_id)
     if instance.status != InstanceStatus.ERROR:
-        raise Conflict("the process instance has no incident to retry")
+        raise Conflict(_("the process instance has no incident to retry"))
     try:
         snapshot = process_for(instance.definition).retry(instance.state, data or {})
     except DataError as exc:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Subquery
+from django.utils.translation import gettext as _
 
 from workflows import logcontext
 from workflows.compiled import CompiledQuery
@@ -19,7 +20,7 @@ def instance_lock(instance_id: int, *, skip_locked: bool = False) -> ProcessInst
     instance = _locking(skip_locked).filter(pk=instance_id).first()
     logcontext.instance_id.set(str(instance_id))  # log lines of this step name the instance
     if instance is None and not skip_locked:
-        raise NotFound(f"process instance {instance_id} does not exist")
+        raise NotFound(_("process instance %(id)s does not exist") % {"id": instance_id})
     return instance
 
 
@@ -33,7 +34,7 @@ def instance_lock_for_task(task_id: int) -> ProcessInstance:
     found = _LOCK_FOR_TASK(int(task_id))
     instance = found[0] if found else None
     if instance is None:
-        raise NotFound(f"task {task_id} does not exist")
+        raise NotFound(_("task %(id)s does not exist") % {"id": task_id})
     logcontext.instance_id.set(str(instance.pk))
     return instance
 
@@ -50,6 +51,6 @@ def _locking(skip_locked: bool):
 def require_active(instance: ProcessInstance) -> None:
     """Refuse engine work on suspended or finished instances."""
     if instance.status == InstanceStatus.SUSPENDED:
-        raise Conflict("the process instance is suspended; resume it first")
+        raise Conflict(_("the process instance is suspended; resume it first"))
     if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
-        raise Conflict(f"the process instance is {instance.status}")
+        raise Conflict(_("the process instance is %(status)s") % {"status": instance.get_status_display().lower()})

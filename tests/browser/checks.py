@@ -1,0 +1,105 @@
+"""What every page a browser test visits must pass: one language, and no serious accessibility fault.
+
+``look(page, name)`` takes the step's screenshot, checks that nothing scrolls sideways, then scans the page's rendered text: a Chinese page
+may show no English word duban wrote, an English page no Chinese. What people entered (unit, people,
+plan and work item names, figures, login names, answers a test typed) is taken out first, read from
+the database, and so is text marked with its own ``lang`` (the language switcher names each
+language in itself). Then axe-core (from npm) runs on the page; a serious or critical violation fails.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ALLOWED_WORDS = {"duban", "bpmn", "dmn", "xlsx", "docx", "pdf", "png", "kb", "mb", "json", "schema", "api", "id",
+                 "word", "excel"}  # names of formats and products
+THIRD_PARTY = ".bjs-powered-by"  # bpmn-js's own mark, which its licence requires to stay
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+_PAGE_TEXT = """() => {
+  const lang = document.documentElement.lang;
+  const copy = document.body.cloneNode(true);
+  copy.querySelectorAll('script, style, noscript, template, THIRD_PARTY').forEach(e => e.remove());
+  copy.querySelectorAll('[lang]').forEach(e => { if (e.getAttribute('lang') !== lang) e.remove(); });
+  const attributes = [];
+  const labelled = '[title], [aria-label], [placeholder], [alt], ' + 'input[type=submit][value]';
+  copy.querySelectorAll(labelled).forEach(e => {
+    for (const name of ['title', 'aria-label', 'placeholder', 'alt']) {
+      if (e.getAttribute(name)) attributes.push(e.getAttribute(name));
+    }
+    if (e.type === 'submit') attributes.push(e.value);
+  });
+  copy.querySelectorAll('option').forEach(e => attributes.push(e.textContent));
+  return [document.title, copy.textContent, ...attributes].join('\\n');
+}""".replace("THIRD_PARTY", THIRD_PARTY)
+
+
+def entered_texts(extra: tuple[str, ...] = ()) -> list[str]:
+    """Everything people entered that a page may show as entered, longest first."""
+    from django.contrib.auth import get_user_model
+
+    from workflows.org.models import Unit
+    from workflows.plans.models import Plan, WorkItem
+    from workflows.processes.models import Attachment, ProcessDefinition
+
+    texts = set(extra)
+    texts.update(Unit.objects.values_list("name", flat=True))
+    texts.update(Unit.objects.values_list("code", flat=True))
+    for first, username in get_user_model().objects.values_list("first_name", "username"):
+        texts.update({first, username})
+    for plan in Plan.objects.all():
+        texts.update({plan.title, plan.code, plan.document_number, plan.issuer, plan.addressees, plan.copy_to,
+                      plan.printed_by, plan.description})
+    for item in WorkItem.objects.all():
+        texts.update({item.title, item.description})
+        for figure in item.figures or []:
+            texts.update({figure.get("label", ""), figure.get("unit", "")})
+    texts.update(Attachment.objects.values_list("name", flat=True))
+    texts.update(ProcessDefinition.objects.values_list("key", flat=True))
+    return sorted((t for t in texts if t and isinstance(t, str)), key=len, reverse=True)
+
+
+def foreign_words(text: str, language: str, entered: list[str]) -> list[str]:
+    """Words in the other language that remain once entered texts are taken out."""
+    for value in entered:
+        text = text.replace(value, " ")
+    if language.startswith("zh"):
+        return sorted({w for w in _WORD.findall(text) if w.lower() not in ALLOWED_WORDS})
+    return sorted(set(_CJK.findall(text)) - {"，", "。", "、", "：", "（", "）", "·"})
+
+
+def check_language(page, extra: tuple[str, ...] = ()) -> None:
+    language = page.evaluate("() => document.documentElement.lang")
+    found = foreign_words(page.evaluate(_PAGE_TEXT), language, entered_texts(extra))
+    assert not found, f"{page.url} ({language}) shows words in another language: {found}"
+
+
+def check_accessibility(page) -> None:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")  # evaluated by the browser, not a page script
+    result = page.evaluate("""async () => {
+      const r = await axe.run(document, {resultTypes: ['violations']});
+      return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+    }""")
+    assert not result, f"{page.url} has accessibility violations: {result}"
+
+
+def check_width(page) -> None:
+    """The page fits its viewport: nothing scrolls sideways (tables scroll inside their own box)."""
+    wide = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert wide[0] <= wide[1], f"{page.url} is {wide[0]} px wide in a {wide[1]} px viewport"
+
+
+def look(page, name: str, extra: tuple[str, ...] = ()) -> None:
+    """A step's picture and its checks: one language, no serious accessibility fault, no sideways scroll."""
+    from tests.browser.conftest import shot
+
+    page.wait_for_load_state()
+    shot(page, name)
+    check_language(page, extra)
+    check_accessibility(page)
+    check_width(page)
