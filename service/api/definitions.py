@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.processes.errors import NotFound
+from workflows.processes.issue_texts import issue_dict
 from workflows.processes.models import ProcessDefinition
 from workflows.processes.services.definitions import definition_activate, definition_deploy
 
@@ -34,7 +35,9 @@ class UploadIn(serializers.Serializer):
 
 Issue = inline_serializer("ValidationIssue", fields={
     "file": serializers.CharField(), "element_id": serializers.CharField(), "element_type": serializers.CharField(),
-    "line": serializers.IntegerField(allow_null=True), "message": serializers.CharField()})
+    "line": serializers.IntegerField(allow_null=True), "message": serializers.CharField(),
+    "template": serializers.CharField(help_text="the message in English, with %(name)s placeholders"),
+    "params": serializers.DictField(help_text="the values of the template's placeholders")})
 DeployOut = inline_serializer("DeployResult", fields={
     "created": serializers.BooleanField(), "definitions": DefinitionOut(many=True),
     "warnings": serializers.ListField(child=Issue)})
@@ -71,7 +74,7 @@ class DefinitionList(APIView):
             files = {name: content.encode("utf-8") for name, content in body.validated_data["files"].items()}
         result = definition_deploy(files=files, actor=request.user)
         payload = {"created": result.created, "definitions": DefinitionOut(result.definitions, many=True).data,
-                   "warnings": [w.as_dict() for w in result.warnings]}
+                   "warnings": [issue_dict(w) for w in result.warnings]}
         return Response(payload, status=201 if result.created else 200)
 
 

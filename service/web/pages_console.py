@@ -19,6 +19,7 @@ from workflows.plans.services.bulletins import bulletin_draftable
 from workflows.plans.services.cycles import cycle_open, quarter_open
 from workflows.plans.summary import quarterly_summary
 from workflows.processes.errors import Invalid
+from workflows.processes.issue_texts import issue_message, translated
 from workflows.processes.models import AuditAction, AuditEvent, HumanTaskState, ProcessDefinition
 from workflows.processes.services.definitions import definition_deploy
 
@@ -58,7 +59,10 @@ def upload(request):
         try:
             result = definition_deploy(files=files, actor=request.user) if files else None
         except Invalid as exc:
-            issues = exc.details.get("issues", []) or [{"file": "", "message": exc.message}]
+            issues = [{**i, "message": issue_message(i)} for i in exc.details.get("issues", [])] or [
+                {"file": "", "message": exc.message}]
+        if result is not None:  # the warnings in the reader's language too
+            result.warnings = [translated(w) for w in result.warnings]
         if files and result is None and not issues:
             issues = [{"file": "", "message": _("Choose at least one file.")}]
     return render(request, "web/upload.html", {"issues": issues, "result": result})

@@ -26,5 +26,6 @@ def notifications(request):
     if request.method == "POST":
         notifications_mark_read(user=request.user)
         return redirect("web:notifications")
-    rows = Notification.objects.filter(user=request.user).order_by("-created_at", "-id")[:100]
+    rows = Notification.objects.filter(user=request.user).select_related("task__instance") \
+        .defer("task__instance__state").order_by("-created_at", "-id")[:100]
     return render(request, "web/notifications.html", {"rows": rows})

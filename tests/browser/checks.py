@@ -1,10 +1,11 @@
 """What every page a browser test visits must pass: one language, and no serious accessibility fault.
 
-``look(page, name)`` takes the step's screenshot, checks that nothing scrolls sideways, then scans the page's rendered text: a Chinese page
+``look(page, name)`` takes the step's screenshot and scans the page's rendered text: a Chinese page
 may show no English word duban wrote, an English page no Chinese. What people entered (unit, people,
 plan and work item names, figures, login names, answers a test typed) is taken out first, read from
 the database, and so is text marked with its own ``lang`` (the language switcher names each
-language in itself). Then axe-core (from npm) runs on the page; a serious or critical violation fails.
+language in itself). Then axe-core (from npm) runs on the page (a serious or critical violation
+fails), and the page may not scroll sideways.
 """
 from __future__ import annotations
 

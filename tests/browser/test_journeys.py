@@ -32,7 +32,7 @@ def test_office_uploads_a_broken_then_a_fixed_bpmn_and_starts_the_cycle(site, lo
     page.click("text=校验并部署") if page.locator("text=校验并部署").count() else page.click("main button")
     issue = page.locator("table.issues tr.issue").first
     assert "choose" in issue.inner_text() and issue.locator("td.line").inner_text().strip().isdigit()
-    look(page, "upload-errors-desktop")
+    look(page, "upload-errors-desktop", ("broken.bpmn",))  # the file's name as uploaded
     fixed = tmp_path / "fixed.bpmn"
     fixed.write_bytes(simple_user_process("fixed_flow"))
     page.set_input_files("#files", str(fixed))

@@ -64,6 +64,9 @@ def test_the_liaison_reports_the_principal_returns_then_approves_and_the_next_qu
     assert "/inbox/" in liaison.url
 
     principal = login("xieguoping", viewport=DESKTOP, language="en")
+    principal.goto(f"{site['url']}/notifications/")
+    assert "New task: Principal signs off" in principal.locator("main").inner_text()  # in the reader's language
+    look(principal, "notifications-desktop-en", TYPED)
     _open_task(principal, site)
     shown = principal.locator("section.report").inner_text()
     assert TYPED[0] in shown and "120 人" in shown and TYPED[4] in shown  # answers, figures with units, evidence
@@ -80,7 +83,11 @@ def test_the_liaison_reports_the_principal_returns_then_approves_and_the_next_qu
     returned = AuditEvent.objects.filter(instance_id=report.instance_id, detail__decision="return").get()
     assert returned.detail["comment"] == TYPED[2]
 
-    _open_task(liaison, site)
+    liaison.goto(f"{site['url']}/notifications/")
+    assert "退回修改：填写季度报告" in liaison.locator("main").inner_text()
+    look(liaison, "notifications-phone", TYPED)
+    liaison.click("text=退回修改：填写季度报告")  # the notice opens the task it is about
+    liaison.wait_for_load_state()
     assert TYPED[2] in liaison.locator("p.msg.warning").inner_text()
     assert TYPED[4] in liaison.locator(".evidence").inner_text()  # the evidence stayed with the report
     assert liaison.locator("textarea[name='sections.wi1.progress']").input_value() == TYPED[0]

@@ -18,6 +18,7 @@ from weakref import WeakKeyDictionary
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from .errors import Text, gettext_noop, text
 from .limits import Limits, duration_text
 
 _COUNT = re.compile(r"^\s*R(-?\d*)/", re.IGNORECASE)
@@ -40,24 +41,32 @@ def parse_cycle(value: str) -> tuple[int | None, float] | None:
 
 def cycle_refusal(value: str, limits: Limits) -> str | None:
     """Why a timer cycle breaks the limits, as a sentence; None if it keeps them (or is no cycle)."""
+    words = cycle_refusal_text(value, limits)
+    return str(words) if words is not None else None
+
+
+def cycle_refusal_text(value: str, limits: Limits) -> Text | None:
+    """``cycle_refusal`` as a template and its params, for the reader's language."""
     parsed = parse_cycle(value)
     if parsed is None:
         return None
     repetitions, interval = parsed
     if repetitions is not None and repetitions < 0:
-        return f"the timer cycle {value!r} has a negative repetition count"
-    return _refusal(f"the timer cycle {value!r}", repetitions, interval, limits)
+        return text(gettext_noop("the timer cycle %(value)s has a negative repetition count"), value=repr(value))
+    return _refusal(text(gettext_noop("the timer cycle %(value)s"), value=repr(value)), repetitions, interval, limits)
 
 
-def _refusal(cycle: str, repetitions: int | None, interval: float, limits: Limits) -> str | None:
+def _refusal(cycle: Text, repetitions: int | None, interval: float, limits: Limits) -> Text | None:
     if interval <= 0:
-        return "a timer cycle of zero length would fire without end"
+        return text(gettext_noop("a timer cycle of zero length would fire without end"))
     if interval < limits.timer_min_interval:
-        return (f"{cycle} repeats every {duration_text(interval)}; the shortest interval allowed is "
-                f"{duration_text(limits.timer_min_interval)} (DUBAN_TIMER_MIN_INTERVAL_SECONDS)")
+        return text(gettext_noop("%(cycle)s repeats every %(interval)s; the shortest interval allowed is "
+                                 "%(minimum)s (DUBAN_TIMER_MIN_INTERVAL_SECONDS)"),
+                    cycle=cycle, interval=duration_text(interval), minimum=duration_text(limits.timer_min_interval))
     if repetitions is not None and repetitions > limits.timer_max_repetitions:
-        return (f"{cycle} repeats {repetitions:,} times; at most {limits.timer_max_repetitions:,} repetitions "
-                "are allowed (DUBAN_TIMER_MAX_REPETITIONS)")
+        return text(gettext_noop("%(cycle)s repeats %(count)s times; at most %(maximum)s repetitions "
+                                 "are allowed (DUBAN_TIMER_MAX_REPETITIONS)"),
+                    cycle=cycle, count=f"{repetitions:,}", maximum=f"{limits.timer_max_repetitions:,}")
     return None
 
 
@@ -91,7 +100,7 @@ def hold_cycle(definition: Any, limits: Limits) -> None:
 def _first_value(definition: Any, my_task, limits: Limits) -> dict:
     """SpiffWorkflow's first value of a cycle (count, next due time, interval), checked and counted."""
     value = my_task.workflow.script_engine.evaluate(my_task, definition.expression)
-    _refuse(definition, my_task, cycle_refusal(str(value), limits))
+    _refuse(definition, my_task, cycle_refusal_text(str(value), limits))
     cycles, start, interval = TimerEventDefinition.parse_iso_recurring_interval(value)
     if cycles < 0:  # R/…: as many repetitions as allowed
         cycles = limits.timer_max_repetitions
@@ -102,10 +111,11 @@ def _check_running(value: dict, definition: Any, my_task, limits: Limits) -> Non
     """A cycle that started under other limits (or before there were any) is held to today's."""
     if value["cycles"] < 0:  # SpiffWorkflow counts R/… down from -1 and never reaches 0
         value["cycles"] = limits.timer_max_repetitions
-    _refuse(definition, my_task, _refusal("the timer cycle", value["cycles"], value["duration"], limits))
+    _refuse(definition, my_task, _refusal(text(gettext_noop("the timer cycle")), value["cycles"], value["duration"],
+                                          limits))
 
 
-def _refuse(definition: Any, my_task, refusal: str | None) -> None:
+def _refuse(definition: Any, my_task, refusal: Text | None) -> None:
     if refusal:
         raise WorkflowTaskException(f"timer {definition.name or my_task.task_spec.bpmn_id!r}: {refusal}",
                                     task=my_task)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import Text, gettext_noop, text
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -19,10 +21,17 @@ class Limits:
     max_instances: int = 10_000  # instances one multi-instance activity starts (cardinality or collection)
 
 
-def duration_text(seconds: float) -> str:
-    """``60`` → ``1 minute``, ``0.001`` → ``0.001 seconds``: a bound as a person reads it."""
-    for unit, size in (("hour", 3600), ("minute", 60)):
+_UNITS = (
+    (3600, gettext_noop("%(count)s hour"), gettext_noop("%(count)s hours")),
+    (60, gettext_noop("%(count)s minute"), gettext_noop("%(count)s minutes")),
+)
+_SECOND, _SECONDS = gettext_noop("%(count)s second"), gettext_noop("%(count)s seconds")
+
+
+def duration_text(seconds: float) -> Text:
+    """``60`` → ``1 minute``, ``0.001`` → ``0.001 seconds``: a bound as a person reads it (English as str)."""
+    for size, one, many in _UNITS:
         if seconds >= size and seconds % size == 0:
             count = int(seconds // size)
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds:g} second{'s' if seconds != 1 else ''}"
+            return text(one if count == 1 else many, count=count)
+    return text(_SECOND if seconds == 1 else _SECONDS, count=f"{seconds:g}")

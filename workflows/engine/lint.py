@@ -8,8 +8,8 @@ import dataclasses
 
 from lxml import etree
 
-from .cycles import cycle_refusal, unbounded
-from .errors import ScriptError, ValidationIssue
+from .cycles import cycle_refusal_text, unbounded
+from .errors import ScriptError, ValidationIssue, gettext_noop, issue, reason_of, text
 from .expressions import constant
 from .limits import Limits
 from .scripting import compile_script
@@ -18,10 +18,11 @@ from .xml import BPMN_NS, local_name
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 UNSUPPORTED = {
-    "complexGateway": "complex gateways are not supported; use exclusive, inclusive or parallel gateways",
-    "linkEventDefinition": "link events are not supported (the engine would silently dead-end the path); "
-                           "connect the flow with a sequence flow",
-    "compensateEventDefinition": "compensation events are not supported",
+    "complexGateway": gettext_noop("complex gateways are not supported; use exclusive, inclusive or parallel "
+                                   "gateways"),
+    "linkEventDefinition": gettext_noop("link events are not supported (the engine would silently dead-end the "
+                                        "path); connect the flow with a sequence flow"),
+    "compensateEventDefinition": gettext_noop("compensation events are not supported"),
 }
 EXPRESSIONS = {"conditionExpression": "eval", "condition": "eval", "timeDate": "eval", "timeDuration": "eval",
                "timeCycle": "eval", "completionCondition": "eval", "loopCardinality": "eval",
@@ -51,8 +52,8 @@ def lint(tree: etree._ElementTree, filename: str, limits: Limits | None = None) 
         elif name == "scriptTask":
             issues.extend(_check_script_format(element, filename))
         if element.get("id") in RESERVED_IDS and name != "definitions":
-            issues.append(_issue(filename, element, f"the id {element.get('id')!r} is reserved by the engine; "
-                                                    "rename the element"))
+            issues.append(_issue(filename, element, gettext_noop("the id %(id)s is reserved by the engine; "
+                                                                 "rename the element"), id=repr(element.get("id"))))
     return issues
 
 
@@ -64,24 +65,27 @@ def _in_process(element: etree._Element) -> bool:
 
 def _check_flow(flow: etree._Element, ids: set[str], filename: str) -> list[ValidationIssue]:
     return [
-        _issue(filename, flow, f"{attr} points to {flow.get(attr)!r}, which is not defined in this file")
+        _issue(filename, flow, gettext_noop("%(attribute)s points to %(target)s, which is not defined in this file"),
+               attribute=attr, target=repr(flow.get(attr)))
         for attr in FLOW_NODE_REFS if flow.get(attr) not in ids
     ]
 
 
 def _check_expression(element: etree._Element, mode: str, filename: str) -> list[ValidationIssue]:
-    text = element.text or ""
-    kind = "script" if mode == "exec" else "expression"
+    source = element.text or ""
+    script = mode == "exec"
     try:
-        compile_script(text, mode)
+        compile_script(source, mode)
     except ScriptError as exc:
-        issue = _issue(filename, element, f"{kind} refused: {exc}", line_of=element)
-        if exc.line and issue.line:  # the refused line itself: the script's first line is the element's
-            issue = dataclasses.replace(issue, line=issue.line + exc.line - 1)
-        return [issue]
+        refused = _issue(filename, element, gettext_noop("script refused: %(reason)s") if script
+                         else gettext_noop("expression refused: %(reason)s"), line_of=element, reason=reason_of(exc))
+        if exc.line and refused.line:  # the refused line itself: the script's first line is the element's
+            refused = dataclasses.replace(refused, line=refused.line + exc.line - 1)
+        return [refused]
     except Exception as exc:  # anything else RestrictedPython trips over is still a refusal
-        return [_issue(filename, element, f"{kind} cannot be compiled: {type(exc).__name__}: {exc}",
-                       line_of=element)]
+        return [_issue(filename, element, gettext_noop("script cannot be compiled: %(error)s: %(detail)s") if script
+                       else gettext_noop("expression cannot be compiled: %(error)s: %(detail)s"),
+                       line_of=element, error=type(exc).__name__, detail=str(exc))]
     return []
 
 
@@ -90,19 +94,20 @@ def _check_limits(element: etree._Element, name: str, filename: str, limits: Lim
     value = constant(element.text or "")
     refusal = None
     if name == "timeCycle" and isinstance(value, str):
-        refusal = cycle_refusal(value, limits)
+        refusal = cycle_refusal_text(value, limits)
     elif name == "loopCardinality" and isinstance(value, int) and value > limits.max_instances:
-        refusal = (f"the multi-instance activity would start {value:,} instances; at most {limits.max_instances:,} "
-                   "are allowed (DUBAN_MAX_MULTI_INSTANCE)")
-    return [_issue(filename, element, refusal, line_of=element)] if refusal else []
+        refusal = text(gettext_noop("the multi-instance activity would start %(count)s instances; at most "
+                                    "%(maximum)s are allowed (DUBAN_MAX_MULTI_INSTANCE)"),
+                       count=f"{value:,}", maximum=f"{limits.max_instances:,}")
+    return [_issue(filename, element, refusal.template, line_of=element, **refusal.params)] if refusal else []
 
 
 def _check_script_format(task: etree._Element, filename: str) -> list[ValidationIssue]:
     script_format = (task.get("scriptFormat") or "").strip().lower()
     if script_format in PYTHON_FORMATS:
         return []
-    return [_issue(filename, task, f"script language {script_format!r} is not supported; duban runs "
-                                   "Python scripts (RestrictedPython)")]
+    return [_issue(filename, task, gettext_noop("script language %(language)s is not supported; duban runs "
+                                                "Python scripts (RestrictedPython)"), language=repr(script_format))]
 
 
 def _owner(element: etree._Element) -> etree._Element:
@@ -112,12 +117,12 @@ def _owner(element: etree._Element) -> etree._Element:
     return node if node is not None else element
 
 
-def _issue(filename: str, element: etree._Element, message: str,
-           line_of: etree._Element | None = None) -> ValidationIssue:
+def _issue(filename: str, element: etree._Element, template: str,
+           line_of: etree._Element | None = None, **params) -> ValidationIssue:
     owner = _owner(element)
     line = (line_of if line_of is not None else element).sourceline
-    return ValidationIssue(file=filename, message=message, element_id=owner.get("id") or "",
-                           element_type=local_name(owner), line=line)
+    return issue(filename, template, element_id=owner.get("id") or "", element_type=local_name(owner), line=line,
+                 **params)
 
 
 def warnings(tree: etree._ElementTree, filename: str, limits: Limits | None = None) -> list[ValidationIssue]:
@@ -127,9 +132,9 @@ def warnings(tree: etree._ElementTree, filename: str, limits: Limits | None = No
 
 def _unbounded_cycle_warnings(tree: etree._ElementTree, filename: str, limits: Limits) -> list[ValidationIssue]:
     return [
-        _issue(filename, e, f"the timer cycle {(e.text or '').strip()!r} sets no count: it repeats at most "
-                            f"{limits.timer_max_repetitions:,} times (DUBAN_TIMER_MAX_REPETITIONS); write "
-                            "R<count>/ to say how often", line_of=e)
+        _issue(filename, e, gettext_noop("the timer cycle %(value)s sets no count: it repeats at most %(maximum)s "
+                                         "times (DUBAN_TIMER_MAX_REPETITIONS); write R<count>/ to say how often"),
+               line_of=e, value=repr((e.text or "").strip()), maximum=f"{limits.timer_max_repetitions:,}")
         for e in tree.getroot().iter(f"{{{BPMN_NS}}}timeCycle")
         if isinstance(value := constant(e.text or ""), str) and unbounded(value)
     ]
@@ -137,8 +142,8 @@ def _unbounded_cycle_warnings(tree: etree._ElementTree, filename: str, limits: L
 
 def _service_task_warnings(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:
     return [
-        _issue(filename, e, "duban has no connector for service tasks: this one completes without "
-                            "calling anything")
+        _issue(filename, e, gettext_noop("duban has no connector for service tasks: this one completes without "
+                                         "calling anything"))
         for e in tree.getroot().iter() if isinstance(e.tag, str) and local_name(e) in {"serviceTask", "sendTask"}
         and etree.QName(e).namespace == BPMN_NS and not len(e.findall(f"{{{BPMN_NS}}}messageEventDefinition"))
         and not (local_name(e) == "sendTask" and e.get("messageRef"))

@@ -11,7 +11,7 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from . import serializer
-from .errors import BpmnValidationError, ValidationIssue
+from .errors import BpmnValidationError, ValidationIssue, gettext_noop, issue
 from .limits import Limits
 from .lint import lint, warnings
 from .localization import Texts, localized_texts
@@ -22,8 +22,9 @@ from .xml import ElementInfo, element_index, local_name, parse_xml
 
 CAMUNDA_NAMESPACES = ("http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn")
 SPIFF_NAMESPACE = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-TOO_LONG = ("a path of elements one after another is longer than the engine can follow (a few hundred in a row); "
-            "split it into subprocesses or processes that call each other")
+TOO_LONG = gettext_noop("a path of elements one after another is longer than the engine can follow (a few hundred "
+                        "in a row); split it into subprocesses or processes that call each other")
+NOT_FOUND = gettext_noop("a sequence flow or reference points to an element that does not exist (%(detail)s)")
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def compile_package(files: Mapping[str, bytes], limits: Limits | None = None) ->
     """Validate and compile BPMN files (plus the DMN files they use) deployed together."""
     limits = limits or Limits()
     if not any(_is_bpmn(name) for name in files):
-        raise BpmnValidationError([ValidationIssue(file="", message="no BPMN file was uploaded")])
+        raise BpmnValidationError([issue("", gettext_noop("no BPMN file was uploaded"))])
     sources, dmn, issues = _read(files, limits)
     if issues:
         raise BpmnValidationError(issues)
@@ -99,12 +100,12 @@ def _read(files: Mapping[str, bytes],
 def _check_executable(sources: list[_Source]) -> list[ValidationIssue]:
     processes = [(s, p) for s in sources for p in s.tree.getroot() if local_name(p) == "process"]
     if not processes:
-        return [ValidationIssue(file=sources[0].name, message="the file defines no process")]
+        return [issue(sources[0].name, gettext_noop("the file defines no process"))]
     if any(p.get("isExecutable", "true") == "true" for _, p in processes):
         return []
-    return [ValidationIssue(file=s.name, element_id=p.get("id", ""), element_type="process", line=p.sourceline,
-                            message='the process is not executable (isExecutable="false"); mark it '
-                                    'executable to deploy it') for s, p in processes]
+    return [issue(s.name, gettext_noop('the process is not executable (isExecutable="false"); mark it executable '
+                                       'to deploy it'),
+                  element_id=p.get("id", ""), element_type="process", line=p.sourceline) for s, p in processes]
 
 
 def _dialect(trees: list[etree._ElementTree]) -> str:
@@ -183,9 +184,9 @@ def _guard(sources: list[_Source], fn, default_file: str = ""):
     except ValidationException as exc:
         raise BpmnValidationError([_from_validation(exc, sources, default_file)]) from None
     except RecursionError:
-        raise BpmnValidationError([ValidationIssue(
-            file=default_file, message="the process loops back on itself in a way the engine cannot "
-                                       "predict (a task flowing straight back to itself?)")]) from None
+        raise BpmnValidationError([issue(
+            default_file, gettext_noop("the process loops back on itself in a way the engine cannot predict (a task "
+                                       "flowing straight back to itself?)"))]) from None
     except Exception as exc:  # the engine raises KeyError/TypeError/... on some malformed input
         raise BpmnValidationError([_from_unexpected(exc, sources, default_file)]) from None
 
@@ -201,23 +202,29 @@ def _from_validation(exc: ValidationException, sources: list[_Source], default_f
     element_id = getattr(exc, "id", "") or ""
     file_name, info = _locate(element_id, sources, getattr(exc, "file_name", "") or default_file)
     message = str(exc.args[0] if exc.args else exc).split("\nSource Details")[0].strip()
-    if message.startswith("RecursionError("):  # the parser follows each flow to the next element recursively
-        message = TOO_LONG
     line = info.line if info else (int(exc.line_number) if str(exc.line_number or "").isdigit() else None)
-    return ValidationIssue(file=file_name, message=_reword(message), element_id=element_id,
-                           element_type=(info.tag if info else getattr(exc, "tag", "") or ""), line=line)
+    where = {"element_id": element_id, "element_type": (info.tag if info else getattr(exc, "tag", "") or ""),
+             "line": line}
+    if message.startswith("RecursionError("):  # the parser follows each flow to the next element recursively
+        return issue(file_name, TOO_LONG, **where)
+    template, params = _reword(message)
+    if template:
+        return issue(file_name, template, **where, **params)
+    # SpiffWorkflow's own words, which duban has no translation for
+    return ValidationIssue(file=file_name, message=message, **where)
 
 
 def _from_unexpected(exc: Exception, sources: list[_Source], default_file: str) -> ValidationIssue:
     detail = str(exc)
     element_id = next((i for s in sources for i in s.index if i and f"'{i}'" in detail), "")
     file_name, info = _locate(element_id, sources, default_file)
-    return ValidationIssue(file=file_name, element_id=element_id, element_type=info.tag if info else "",
-                           line=info.line if info else None,
-                           message=f"the engine cannot build this process: {type(exc).__name__}: {detail}")
+    return issue(file_name, gettext_noop("the engine cannot build this process: %(error)s: %(detail)s"),
+                 element_id=element_id, element_type=info.tag if info else "", line=info.line if info else None,
+                 error=type(exc).__name__, detail=detail)
 
 
-def _reword(message: str) -> str:
+def _reword(message: str) -> tuple[str, dict]:
+    """duban's template (and its params) for a SpiffWorkflow message it rewords, else ("", {})."""
     if "perhaps a form has the same ID" in message:
-        return "a sequence flow or reference points to an element that does not exist (" + message + ")"
-    return message
+        return NOT_FOUND, {"detail": message}
+    return "", {}

@@ -30,7 +30,7 @@ def compile_script(source: str, mode: str) -> CodeType:
     try:
         return compile_source(normalize(source) if mode == "eval" else source, mode)
     except CompileRefusal as exc:
-        raise ScriptError(str(exc), exc.line) from None
+        raise ScriptError(str(exc), exc.line, template=exc.template, params=exc.params) from None
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from .errors import ValidationIssue
+from .errors import ValidationIssue, gettext_noop, issue
 from .limits import Limits
 from .xml import BPMN_NS, local_name
 
@@ -34,11 +34,12 @@ def size_issue(tree: etree._ElementTree, filename: str, limits: Limits) -> Valid
             first_past = element
     if first_past is None:
         return None
-    return ValidationIssue(
-        file=filename, element_id=first_past.get("id") or "", element_type=local_name(first_past),
-        line=first_past.sourceline,
-        message=f"the file has {count:,} flow elements (tasks, events, gateways, flows, ...); the limit is "
-                f"{limits.max_elements:,} (DUBAN_MAX_BPMN_ELEMENTS): split it into processes that call each other")
+    return issue(
+        filename, gettext_noop("the file has %(count)s flow elements (tasks, events, gateways, flows, ...); the "
+                               "limit is %(maximum)s (DUBAN_MAX_BPMN_ELEMENTS): split it into processes that call "
+                               "each other"),
+        element_id=first_past.get("id") or "", element_type=local_name(first_past), line=first_past.sourceline,
+        count=f"{count:,}", maximum=f"{limits.max_elements:,}")
 
 
 def call_cycle_issues(sources: list[tuple[str, etree._ElementTree]]) -> list[ValidationIssue]:
@@ -57,10 +58,11 @@ def call_cycle_issues(sources: list[tuple[str, etree._ElementTree]]) -> list[Val
         for filename, call in made:
             path = _path(calls, call.get("calledElement") or "", caller)
             if path is not None:
-                issues.append(ValidationIssue(
-                    file=filename, element_id=call.get("id") or "", element_type="callActivity", line=call.sourceline,
-                    message=f"the call activity calls its own process ({' → '.join([caller, *path])}): "
-                            "an instance would nest subprocesses without end"))
+                issues.append(issue(
+                    filename, gettext_noop("the call activity calls its own process (%(path)s): an instance would "
+                                           "nest subprocesses without end"),
+                    element_id=call.get("id") or "", element_type="callActivity", line=call.sourceline,
+                    path=" → ".join([caller, *path])))
     return issues
 
 

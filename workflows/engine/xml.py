@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .errors import BpmnValidationError, ValidationIssue
+from .errors import BpmnValidationError, gettext_noop, issue
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 MAX_BYTES = 5 * 1024 * 1024
@@ -33,20 +33,21 @@ def _parser() -> etree.XMLParser:
 def parse_xml(content: bytes, filename: str, namespace: str | None = BPMN_NS) -> etree._ElementTree:
     """Parse untrusted XML; any DOCTYPE, oversize or malformed input becomes a validation error."""
     if len(content) > MAX_BYTES:
-        raise _error(filename, f"file is {len(content):,} bytes; the limit is {MAX_BYTES:,}")
+        raise _error(filename, gettext_noop("file is %(size)s bytes; the limit is %(maximum)s"),
+                     size=f"{len(content):,}", maximum=f"{MAX_BYTES:,}")
     head = content[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in content.lower():
-        raise _error(filename, "DOCTYPE and entity declarations are not allowed in BPMN uploads")
+        raise _error(filename, gettext_noop("DOCTYPE and entity declarations are not allowed in BPMN uploads"))
     try:
         root = etree.fromstring(content, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if getattr(exc, "lineno", None) else None
-        raise _error(filename, f"malformed XML: {exc.msg}", line=line) from None
+        raise _error(filename, gettext_noop("malformed XML: %(detail)s"), line=line, detail=exc.msg) from None
     tree = root.getroottree()
     if tree.docinfo.doctype:
-        raise _error(filename, "DOCTYPE declarations are not allowed in BPMN uploads")
+        raise _error(filename, gettext_noop("DOCTYPE declarations are not allowed in BPMN uploads"))
     if local_name(root) != "definitions" or (namespace and etree.QName(root).namespace != namespace):
-        raise _error(filename, "not a BPMN 2.0 file: the root element must be bpmn:definitions",
+        raise _error(filename, gettext_noop("not a BPMN 2.0 file: the root element must be bpmn:definitions"),
                      element_type=local_name(root), line=root.sourceline)
     _check_depth(root, filename)
     return tree
@@ -57,8 +58,8 @@ def _check_depth(root: etree._Element, filename: str) -> None:
     for event, element in etree.iterwalk(root, events=("start", "end")):
         depth += 1 if event == "start" else -1
         if depth > MAX_DEPTH:
-            raise _error(filename, f"elements are nested deeper than {MAX_DEPTH} levels",
-                         element_type=local_name(element), line=element.sourceline)
+            raise _error(filename, gettext_noop("elements are nested deeper than %(maximum)s levels"),
+                         element_type=local_name(element), line=element.sourceline, maximum=MAX_DEPTH)
 
 
 def element_index(tree: etree._ElementTree) -> dict[str, ElementInfo]:
@@ -71,6 +72,6 @@ def element_index(tree: etree._ElementTree) -> dict[str, ElementInfo]:
     return index
 
 
-def _error(filename: str, message: str, **kw) -> BpmnValidationError:
-    return BpmnValidationError([ValidationIssue(file=filename, message=message, **kw)])
+def _error(filename: str, template: str, **kw) -> BpmnValidationError:
+    return BpmnValidationError([issue(filename, template, **kw)])
 

@@ -16,7 +16,13 @@ class NotificationKind(models.TextChoices):
 class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300)  # in the site's language: what a mail says
+    # What the page says, in its reader's language: an English template (translated when shown), its
+    # values, and the task it is about (its name shown in the reader's language).
+    template = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    task = models.ForeignKey("processes.HumanTask", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", db_index=False)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)

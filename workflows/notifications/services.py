@@ -2,30 +2,44 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from workflows.compiled import insert_rows
 
 from .models import Notification
+from .texts import notice_text
+
+if TYPE_CHECKING:
+    from workflows.processes.models import HumanTask
 
 
-def notify(*, users: Iterable[AbstractBaseUser], kind: str, title: str, link: str = "") -> int:
+def notify(*, users: Iterable[AbstractBaseUser], kind: str, title: str = "", link: str = "", template: str = "",
+           params: dict | None = None, task: HumanTask | None = None) -> int:
     """One notification per distinct user; email after commit to those with an address."""
-    return notify_many([Notice(users=users, kind=kind, title=title, link=link)])
+    return notify_many([Notice(users=users, kind=kind, title=title, link=link, template=template,
+                               params=params or {}, task=task)])
 
 
 @dataclass
 class Notice:
+    """A notification to write. Give ``template`` (an English text marked with gettext_noop, with
+    %(name)s values from ``params``; %(task)s is the task's name) and the page shows it in its
+    reader's language; a bare ``title`` shows as written."""
+
     users: Iterable[AbstractBaseUser]
     kind: str
-    title: str
+    title: str = ""
     link: str = ""
+    template: str = ""
+    params: dict = field(default_factory=dict)
+    task: HumanTask | None = None
 
 
 def notify_many(notices: list[Notice]) -> int:
@@ -33,9 +47,12 @@ def notify_many(notices: list[Notice]) -> int:
     rows, mails = [], []
     for notice in notices:
         people = {u.pk: u for u in notice.users if u is not None}.values()
-        rows += [Notification(user=u, kind=notice.kind, title=notice.title[:300], link=notice.link[:300])
-                 for u in people]
-        mails += [(notice.title, f"{notice.title}\n{notice.link}", settings.DEFAULT_FROM_EMAIL, [u.email])
+        with translation.override(settings.LANGUAGE_CODE):  # stored and mailed in the site's language
+            title = (notice_text(notice.template, notice.params, notice.task) if notice.template
+                     else notice.title)[:300]
+        rows += [Notification(user=u, kind=notice.kind, title=title, link=notice.link[:300],
+                              template=notice.template, params=notice.params, task=notice.task) for u in people]
+        mails += [(title, f"{title}\n{notice.link}", settings.DEFAULT_FROM_EMAIL, [u.email])
                   for u in people if u.email]
     insert_rows(rows)  # nobody reads these ids back
     if mails:

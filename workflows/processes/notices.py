@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_noop
 
 from workflows.notifications.models import NotificationKind
 from workflows.notifications.services import Notice, notify_many
 from workflows.org.models import Membership
 
 from .models import Escalation, HumanTask
+
+# What an escalation's notice says (the task's name in the reader's language, else the event's name).
+ESCALATION_TEMPLATES = {"reminder": gettext_noop("Reminder: %(task)s"), "chase": gettext_noop("Chase: %(task)s"),
+                        "supervise": gettext_noop("Supervision: %(task)s")}
 
 
 def holders(unit_id: int | None, role: str) -> list:
@@ -52,8 +57,9 @@ def tasks_opened(opened: list[tuple[HumanTask, set[str]]], known: dict[tuple[int
     for task, done_before in opened:
         again = task.bpmn_id in done_before
         kind = NotificationKind.RETURNED if again else NotificationKind.TASK
-        title = f"{'退回修改' if again else '新待办'}：{task.name}"
-        found.append(Notice(users=_people(task, known), kind=kind, title=title, link=f"/tasks/{task.pk}/"))
+        template = gettext_noop("Returned for revision: %(task)s") if again else gettext_noop("New task: %(task)s")
+        found.append(Notice(users=_people(task, known), kind=kind, template=template, task=task,
+                            link=f"/tasks/{task.pk}/"))
     if found:
         notify_many(found)
 
@@ -69,10 +75,10 @@ def escalations_raised(escalations: list[Escalation], known: dict[tuple[int, str
     """Tell the holders of each escalation's target role in its target unit (``known``: already read)."""
     found = []
     for escalation in escalations:
-        subject = escalation.human_task.name if escalation.human_task else escalation.name
         people = known.get((escalation.target_unit_id, escalation.target_role)) if escalation.target_role else None
         if people is None:
             people = holders(escalation.target_unit_id, escalation.target_role)
         found.append(Notice(users=people, kind=NotificationKind.ESCALATION, link=f"/board/#escalation-{escalation.pk}",
-                            title=f"{escalation.get_level_display()}：{subject}"))
+                            template=ESCALATION_TEMPLATES.get(escalation.level, ESCALATION_TEMPLATES["supervise"]),
+                            task=escalation.human_task, params={"task": escalation.name}))
     notify_many(found)

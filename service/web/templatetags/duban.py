@@ -1,5 +1,6 @@
 from django import template
 
+from workflows.notifications.texts import notification_text
 from workflows.org.models import Role
 from workflows.plans.calendar import LOCAL, calendar_source
 from workflows.plans.calendar_years import source_label
@@ -51,3 +52,9 @@ def get_count(counts: dict, tab: str) -> str:
 
     value = (counts or {}).get(tab, 0)
     return f"{COUNT_BOUND}+" if value > COUNT_BOUND else str(value)
+
+
+@register.filter
+def notice(notification) -> str:
+    """A notification's words in the reader's language."""
+    return notification_text(notification)

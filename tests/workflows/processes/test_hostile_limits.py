@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.utils import timezone
+from django.utils.translation import override
 
 from tests.builders import chain, definitions, process, user_task
 from tests.workflows.processes.helpers import deploy, ready, start
@@ -42,7 +43,7 @@ def _later(seconds: float):
     (["limit_cardinality"], "each", 9, "(DUBAN_MAX_MULTI_INSTANCE)"),
 ])
 def test_a_hostile_shape_is_refused_naming_its_element_and_line(names, element, line, refusal, office_user):
-    with pytest.raises(Invalid) as info:
+    with pytest.raises(Invalid) as info, override("en"):  # the refusal in English
         definition_deploy(files={f"{n}.bpmn": _hostile(n) for n in names}, actor=office_user)
     issue = info.value.details["issues"][0]
     assert (issue["file"], issue["element_id"], issue["line"]) == (f"{names[0]}.bpmn", element, line)
@@ -56,7 +57,7 @@ def test_the_limits_come_from_the_settings(office_user, settings):
     settings.DUBAN_MAX_BPMN_ELEMENTS = 3
     simple = definitions(process("simple", '<bpmn:startEvent id="start"/>' + user_task("fill")
                                  + '<bpmn:endEvent id="end"/>' + chain("start", "fill", "end")))
-    with pytest.raises(Invalid) as info:
+    with pytest.raises(Invalid) as info, override("en"):  # the refusal in English
         deploy(simple, name="simple.bpmn", actor=office_user)
     assert "the file has 5 flow elements" in info.value.details["issues"][0]["message"]
     settings.DUBAN_MAX_BPMN_ELEMENTS, settings.DUBAN_MAX_MULTI_INSTANCE = 5000, 2

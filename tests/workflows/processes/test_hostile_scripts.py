@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.utils import timezone
+from django.utils.translation import override
 
 from tests.builders import chain, definitions, process, user_task
 from tests.workflows.processes.helpers import deploy, ready
@@ -42,7 +43,7 @@ def _sweep_after_the_wait() -> float:
     ("script_frame_walk", 2, '"gi_frame" is a restricted name'),
 ])
 def test_a_script_refused_at_deploy_names_the_element_and_line(name, line, refusal, office_user):
-    with pytest.raises(Invalid) as info:
+    with pytest.raises(Invalid) as info, override("en"):  # the refusal in English
         definition_deploy(files={f"{name}.bpmn": _hostile(name)}, actor=office_user)
     issue = info.value.details["issues"][0]
     assert (issue["element_id"], issue["line"]) == ("run", 12 + line - 1)  # the refused line of the file

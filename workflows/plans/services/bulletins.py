@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from workflows.notifications.models import NotificationKind
 from workflows.notifications.services import notify
@@ -172,8 +173,8 @@ def _publish(bulletin: Bulletin) -> None:
     BulletinReceipt.objects.bulk_create([BulletinReceipt(bulletin=bulletin, unit=u) for u in units],
                                         ignore_conflicts=True)
     readers = get_user_model().objects.filter(memberships__unit__in=units).distinct()
-    notify(users=readers, kind=NotificationKind.BULLETIN, title=f"通报：{bulletin.title}",
-           link=f"/bulletins/{bulletin.pk}/")
+    notify(users=readers, kind=NotificationKind.BULLETIN, template=gettext_noop("Bulletin: %(title)s"),
+           params={"title": bulletin.title}, link=f"/bulletins/{bulletin.pk}/")
 
 
 def bulletin_document(bulletin: Bulletin) -> BulletinDocument:

@@ -11,13 +11,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from workflows.compiled import CompiledQuery
 from workflows.engine import BpmnValidationError, CompiledProcess, ValidationIssue, compile_package
+from workflows.engine.errors import gettext_noop, issue
 
 from ..audit import audit_record
 from ..errors import Conflict, Invalid, NotFound
 from ..forms import check_schema
+from ..issue_texts import issue_dict
 from ..models import AuditAction, Deployment, DeploymentFile, ProcessDefinition
 from ..runtime import engine_limits
 
@@ -43,11 +46,11 @@ def definition_deploy(*, files: Mapping[str, bytes], actor: AbstractBaseUser | N
     """Validate and store BPMN (+ DMN, + JSON Schema forms); identical bytes return the same versions.
 
     Forms the processes reference and the upload lacks are taken from ``form_library`` when given.
-    Raises ``Invalid`` with ``details={"issues": [...]}`` (file, element id, type, line, message);
-    nothing is stored then.
+    Raises ``Invalid`` with ``details={"issues": [...]}`` (file, element id, type, line, message in the
+    reader's language, and the English template and params it was made from); nothing is stored then.
     """
     if not files or len(files) > MAX_FILES:
-        raise Invalid(f"upload between 1 and {MAX_FILES} files", {"issues": []})
+        raise Invalid(_("upload between 1 and %(maximum)s files") % {"maximum": MAX_FILES}, {"issues": []})
     files = dict(files)
     forms, issues = _read_forms(files)
     try:
@@ -57,14 +60,14 @@ def definition_deploy(*, files: Mapping[str, bytes], actor: AbstractBaseUser | N
         issues.extend(exc.issues)
         package = None
     if issues or package is None:
-        raise Invalid("the BPMN cannot be deployed", {"issues": [i.as_dict() for i in issues]})
+        raise Invalid(_("the BPMN cannot be deployed"), {"issues": [issue_dict(i) for i in issues]})
     library = {k: v for k, v in (form_library or {}).items()
                if k not in files and any(k in p.form_keys for p in package.processes)}
     if library:
         files.update(library)
         extra, extra_issues = _read_forms(library)
         if extra_issues:
-            raise Invalid("a form schema is invalid", {"issues": [i.as_dict() for i in extra_issues]})
+            raise Invalid(_("a form schema is invalid"), {"issues": [issue_dict(i) for i in extra_issues]})
         forms.update(extra)
     sha = package_hash(files)
     existing = Deployment.objects.filter(sha256=sha).first()
@@ -78,7 +81,7 @@ def definition_deploy(*, files: Mapping[str, bytes], actor: AbstractBaseUser | N
             existing = Deployment.objects.filter(sha256=sha).first()
             if existing is not None:
                 return DeployResult(definitions=list(existing.definitions.order_by("key")), created=False)
-    raise Conflict("another deployment of the same process is in progress; try again")
+    raise Conflict(_("another deployment of the same process is in progress; try again"))
 
 
 def definition_deploy_folder(*, folder: Path, actor: AbstractBaseUser | None = None) -> list[DeployResult]:
@@ -101,7 +104,7 @@ def _read_forms(files: Mapping[str, bytes]) -> tuple[dict[str, dict], list[Valid
         try:
             schema = json.loads(content.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            issues.append(ValidationIssue(file=name, message=f"not valid JSON: {exc}"))
+            issues.append(issue(name, gettext_noop("not valid JSON: %(detail)s"), detail=str(exc)))
             continue
         problems = check_schema(schema, name)
         issues.extend(ValidationIssue(file=name, message=p) for p in problems)
@@ -111,8 +114,8 @@ def _read_forms(files: Mapping[str, bytes]) -> tuple[dict[str, dict], list[Valid
 
 
 def _missing_forms(processes: list[CompiledProcess], forms: dict) -> list[ValidationIssue]:
-    return [ValidationIssue(file="", message=f"form {key!r} used by {p.key} was not uploaded; its tasks accept "
-                                             "any data until it is")
+    return [issue("", gettext_noop("form %(form)s used by %(process)s was not uploaded; its tasks accept any data "
+                                   "until it is"), form=repr(key), process=p.key)
             for p in processes for key in p.form_keys if key not in forms]
 
 
@@ -152,7 +155,8 @@ def definition_for_start(*, key: str, version: int | None = None) -> ProcessDefi
         found = _ACTIVE(key) if "\x00" not in key else []  # PostgreSQL refuses NUL in text: no such key
         definition = found[0] if found else None
     if definition is None:
-        raise NotFound(f"no process definition {key!r}" + (f" version {version}" if version else ""))
+        raise NotFound(_("no process definition %(key)s version %(version)s") % {"key": repr(key), "version": version}
+                       if version else _("no process definition %(key)s") % {"key": repr(key)})
     return definition
 
 
@@ -161,7 +165,7 @@ def definition_activate(*, key: str, version: int, actor: AbstractBaseUser) -> P
     """Make a version the one new instances use (e.g. roll back); running instances are untouched."""
     definition = ProcessDefinition.objects.select_for_update().filter(key=key, version=version).first()
     if definition is None:
-        raise NotFound(f"no process definition {key!r} version {version}")
+        raise NotFound(_("no process definition %(key)s version %(version)s") % {"key": repr(key), "version": version})
     definition.activated_at = timezone.now()
     definition.save(update_fields=["activated_at"])
     audit_record(action=AuditAction.ACTIVATED, actor=actor, definition_id=definition.pk,

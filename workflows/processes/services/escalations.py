@@ -13,7 +13,7 @@ from workflows.org.roles import office_or_holds
 from ..audit import audit_record
 from ..errors import Conflict, Forbidden, NotFound
 from ..models import AuditAction, Escalation
-from ..notices import holders
+from ..notices import ESCALATION_TEMPLATES, holders
 
 
 def _escalation(escalation_id: int) -> Escalation:
@@ -58,8 +58,8 @@ def escalation_chase(*, escalation_id: int, actor: AbstractBaseUser) -> int:
     people = []
     for task in tasks:
         people += [task.assignee] if task.assignee_id else holders(task.candidate_unit_id, task.candidate_role)
-    title = f"催办：{tasks[0].name if tasks else escalation.name}"
-    told = notify(users=people, kind=NotificationKind.ESCALATION, title=title,
+    told = notify(users=people, kind=NotificationKind.ESCALATION, template=ESCALATION_TEMPLATES["chase"],
+                  task=tasks[0] if tasks else None, params={"task": escalation.name},
                   link=f"/tasks/{tasks[0].pk}/" if tasks else "")
     audit_record(action=AuditAction.CHASED, actor=actor, instance=escalation.instance,
                  detail={"escalation": escalation.pk, "told": told})

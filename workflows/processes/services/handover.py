@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from workflows.notifications.models import NotificationKind
 from workflows.notifications.services import Notice, notify_many
@@ -110,13 +109,10 @@ def _hand_over(task_ids: list[int], *, leaving: AbstractBaseUser, actor: Abstrac
 
 
 def _notice(task: HumanTask, leaving: AbstractBaseUser, successor: AbstractBaseUser | None) -> Notice:
-    # Stored text, read later by anyone: in the site's language, not the office's browser's.
-    with translation.override(settings.LANGUAGE_CODE):
-        if successor is not None:
-            title = gettext("Handed over to you: %(task)s") % {"task": task.name}
-        else:
-            title = gettext("Back in your unit's pool: %(task)s") % {"task": task.name}
+    # Shown in each reader's language (and mailed in the site's), not in the office's browser's.
+    template = gettext_noop("Handed over to you: %(task)s") if successor is not None \
+        else gettext_noop("Back in your unit's pool: %(task)s")
     people = [successor] if successor is not None else [
         person for person in holders(task.candidate_unit_id, task.candidate_role)
         if person.pk != leaving.pk and person.is_active]
-    return Notice(users=people, kind=NotificationKind.TASK, title=title, link=f"/tasks/{task.pk}/")
+    return Notice(users=people, kind=NotificationKind.TASK, template=template, task=task, link=f"/tasks/{task.pk}/")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from workflows.compiled import CompiledQuery
 from workflows.engine import DataError, EngineError
@@ -183,5 +184,6 @@ def _assign(task: HumanTask, actor, to_user, action) -> HumanTask:
     from workflows.notifications.models import NotificationKind
     from workflows.notifications.services import notify
 
-    notify(users=[to_user], kind=NotificationKind.TASK, title=f"转交给您：{task.name}", link=f"/tasks/{task.pk}/")
+    notify(users=[to_user], kind=NotificationKind.TASK, template=gettext_noop("Handed to you: %(task)s"), task=task,
+           link=f"/tasks/{task.pk}/")
     return task
