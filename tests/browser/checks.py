@@ -16,9 +16,11 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ALLOWED_WORDS = {"duban", "bpmn", "dmn", "xlsx", "docx", "pdf", "png", "kb", "mb", "json", "schema", "api", "id",
                  "word", "excel"}  # names of formats and products
-THIRD_PARTY = ".bjs-powered-by"  # bpmn-js's own mark, which its licence requires to stay
+# bpmn-js's own mark (its licence requires it to stay), and the drawn diagram: the file's own labels
+THIRD_PARTY = ".bjs-powered-by, .djs-container"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+")
 _WORD = re.compile(r"[A-Za-z]{2,}")
+_NOT_PAGES = re.compile(r"/login/|/api/")
 
 _PAGE_TEXT = """() => {
   const lang = document.documentElement.lang;
@@ -44,7 +46,7 @@ def entered_texts(extra: tuple[str, ...] = ()) -> list[str]:
 
     from workflows.org.models import Unit
     from workflows.plans.models import Plan, WorkItem
-    from workflows.processes.models import Attachment, ProcessDefinition
+    from workflows.processes.models import Attachment, HumanTask, ProcessDefinition
 
     texts = set(extra)
     texts.update(Unit.objects.values_list("name", flat=True))
@@ -59,7 +61,11 @@ def entered_texts(extra: tuple[str, ...] = ()) -> list[str]:
         for figure in item.figures or []:
             texts.update({figure.get("label", ""), figure.get("unit", "")})
     texts.update(Attachment.objects.values_list("name", flat=True))
-    texts.update(ProcessDefinition.objects.values_list("key", flat=True))
+    for key, name, translations in ProcessDefinition.objects.values_list("key", "name", "texts"):
+        texts.update({key} if translations else {key, name})  # an author's own name, where not translated
+    untranslated = HumanTask.objects.filter(instance__definition__texts={})
+    for name, documentation in untranslated.values_list("name", "documentation"):
+        texts.update({name, documentation})
     return sorted((t for t in texts if t and isinstance(t, str)), key=len, reverse=True)
 
 
@@ -104,3 +110,23 @@ def look(page, name: str, extra: tuple[str, ...] = ()) -> None:
     check_language(page, extra)
     check_accessibility(page)
     check_width(page)
+
+
+def revisit(context, urls: list[str], typed: tuple[str, ...] = ()) -> None:
+    """Open every page a browser loaded again, in its own context, and check it as ``look`` does.
+
+    Pages seen only before sign-in (the login page), the API's own browsable pages (Swagger UI, for
+    developers) and files (downloads, exports) are left out; each address is checked once, in the
+    state the test left it."""
+    page = context.new_page()
+    try:
+        for url in dict.fromkeys(u for u in urls if u.startswith("http") and not _NOT_PAGES.search(u)):
+            response = page.goto(url)
+            if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+                continue
+            page.wait_for_load_state()
+            check_language(page, typed)
+            check_accessibility(page)
+            check_width(page)
+    finally:
+        page.close()

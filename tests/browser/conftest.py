@@ -66,14 +66,23 @@ def site(settings, live_server, clock):
 
 
 @pytest.fixture
-def login(chromium, site):
-    """Open a page signed in as a user, at a viewport, in a language."""
+def login(chromium, site, request):
+    """Open a page signed in as a user, at a viewport, in a language.
+
+    Every page the signed-in browser loads is remembered; when the test ends, each is opened again as
+    that user and checked for one language, accessibility and width (``checks.revisit``), so a page a
+    test passes through without a picture is checked too. A test module's ``TYPED`` lists what its
+    test types into the pages (shown as entered, in any language)."""
+    from tests.browser.checks import revisit
+
     contexts = []
 
     def open_as(username: str, viewport: dict = DESKTOP, language: str = "zh-hans"):
         context = chromium.new_context(viewport=viewport, locale="zh-CN" if language == "zh-hans" else "en-US")
-        contexts.append(context)
+        visited: list[str] = []
+        contexts.append((context, visited))
         page = context.new_page()
+        page.on("load", lambda loaded: visited.append(loaded.url))
         page.goto(f"{site['url']}/login/")
         if language != "zh-hans":
             page.select_option("#language", language)
@@ -85,8 +94,12 @@ def login(chromium, site):
         return page
 
     yield open_as
-    for context in contexts:
-        context.close()
+    try:
+        for context, visited in contexts:
+            revisit(context, visited, getattr(request.module, "TYPED", ()))
+    finally:
+        for context, _ in contexts:
+            context.close()
 
 
 def shot(page, name: str) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+TYPED = ("按计划推进。",)
 HOSTILE = Path(__file__).resolve().parents[1] / "service" / "web" / "hostile" / "hostile_diagram.bpmn"
 # Playwright's init scripts run outside the page's policy: they can listen for its violations.
 LISTEN = """document.addEventListener("securitypolicyviolation", function (e) {
@@ -113,7 +114,7 @@ def test_the_main_pages_work_under_the_policy_with_no_violation(site, login):
     school.click("ul.tasks a >> nth=0")
     school.wait_for_selector("button[value=draft]")
     watch.check("task page")
-    school.locator("textarea[name$='.progress']").first.fill("按计划推进。")
+    school.locator("textarea[name$='.progress']").first.fill(TYPED[0])
     school.click("button[value=draft]")
     school.wait_for_selector("p.msg.success")
     watch.check("draft saved")

@@ -24,6 +24,22 @@ def _open(page, site, name: str) -> None:
     page.wait_for_load_state()
 
 
+def _report(page, site, progress: str) -> None:
+    """The school's responsible person reports progress on the work item's task."""
+    _open(page, site, ITEM)
+    page.check("input[name=action][value=report]")
+    page.fill("textarea[name=progress]", progress)
+    page.click("button[value=complete]")
+    page.wait_for_load_state()
+
+
+def _review(head, site, item, school: str) -> None:
+    """The department opens a school's open step from the work item's page."""
+    head.goto(f"{site['url']}/work-items/{item.pk}/")
+    _school_row(head, school).locator("a").click()
+    head.wait_for_load_state()
+
+
 def _school_row(head, school: str):
     return head.locator("table.school-tasks tr", has_text=school)
 
@@ -115,14 +131,8 @@ def test_a_department_head_starts_dispatches_reviews_and_applies_to_close(site, 
     assert report_step.due_at == dt.datetime(2024, 4, 26, 18, tzinfo=UTC8)  # the extension moved the due date
 
     # the second school reports; the department returns it with a reason, then approves the revision
-    _open(tanghui, site, ITEM)
-    tanghui.check("input[name=action][value=report]")
-    tanghui.fill("textarea[name=progress]", TYPED[1])
-    tanghui.click("button[value=complete]")
-    tanghui.wait_for_load_state()
-    head.goto(f"{site['url']}/work-items/{item.pk}/")
-    _school_row(head, "云溪小学").locator("a").click()
-    head.wait_for_load_state()
+    _report(tanghui, site, TYPED[1])
+    _review(head, site, item, "云溪小学")
     head.check("input[name=decision][value=return]")
     head.click("button[value=complete]")
     assert head.locator(".field-error").inner_text() == "「意见」为必填项"
@@ -135,13 +145,8 @@ def test_a_department_head_starts_dispatches_reviews_and_applies_to_close(site, 
     _open(tanghui, site, ITEM)
     assert TYPED[3] in tanghui.locator("p.msg.warning").inner_text()
     look(tanghui, "school-task-returned-phone", TYPED)
-    tanghui.check("input[name=action][value=report]")
-    tanghui.fill("textarea[name=progress]", TYPED[4])
-    tanghui.click("button[value=complete]")
-    tanghui.wait_for_load_state()
-    head.goto(f"{site['url']}/work-items/{item.pk}/")
-    _school_row(head, "云溪小学").locator("a").click()
-    head.wait_for_load_state()
+    _report(tanghui, site, TYPED[4])
+    _review(head, site, item, "云溪小学")
     decisions = head.locator("ol.decisions").inner_text()
     assert "批准" in decisions and "退回修改" in decisions and TYPED[3] in decisions
     head.check("input[name=decision][value=approve]")
