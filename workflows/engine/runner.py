@@ -71,20 +71,20 @@ class Process:
 
     def start(self, data: dict | None = None) -> Snapshot:
         """Create an instance, hand it the start data and run it to its first wait."""
-        serializer.check_data(data or {})
+        data = serializer.engine_data(data or {})
         workflow = self._blank()
         workflow.script_engine = self.script_engine
-        workflow.get_next_task(spec_name="Start").data.update(data or {})
+        workflow.get_next_task(spec_name="Start").data.update(data)
         return _step(workflow, self.dialect, self.rules, lambda: None)
 
     def complete(self, state: bytes, task_id: str, data: dict | None = None) -> Snapshot:
         """Complete a READY human task with the submitted data and run on."""
-        serializer.check_data(data or {})
+        data = serializer.engine_data(data or {})
         workflow = self._load(state)
         task = _ready_human_task(workflow, task_id)
 
         def body():
-            task.data.update(data or {})
+            task.data.update(data)
             task.run()
         return _step(workflow, self.dialect, self.rules, body)
 
@@ -119,10 +119,7 @@ class Process:
         A timer that has fired already stays fired; a moved moment already past fires now. Task due
         dates that name a moved field follow it. EngineError if no open task holds one of the fields.
         """
-        serializer.check_data(moments)
-        # kept as stored state keeps moments: with their UTC offset (a zone object cannot reach the sandbox)
-        moments = {name: value.astimezone(dt.timezone(value.utcoffset() or dt.timedelta()))
-                   for name, value in moments.items()}
+        moments = serializer.engine_data(moments)
         workflow = self._load(state)
         holders = [task for task in _open_tasks(workflow) if moments.keys() & task.data.keys()]
         if not holders:
@@ -144,7 +141,7 @@ class Process:
 
     def retry(self, state: bytes, data: dict | None = None) -> Snapshot:
         """Run the tasks that failed again, after patching their data."""
-        serializer.check_data(data or {})
+        data = serializer.engine_data(data or {})
         workflow = self._load(state)
         failed = workflow.get_tasks(state=TaskState.ERROR)
         if not failed:
@@ -152,7 +149,7 @@ class Process:
 
         def body():
             for task in failed:
-                task.data.update(data or {})
+                task.data.update(data)
                 task.run()
         return _step(workflow, self.dialect, self.rules, body)
 

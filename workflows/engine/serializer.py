@@ -210,6 +210,24 @@ def load_state(specs: Specs, state: bytes, dialect: str) -> BpmnWorkflow:
     return ser.from_dict(dct)
 
 
+def engine_data(data: dict) -> dict:
+    """Data given to an instance, checked (``check_data``), with every moment kept as stored state
+    keeps it: at its UTC offset. A zone object (``ZoneInfo``) cannot come back from the sandbox, so a
+    due date given as local time would otherwise fail to evaluate on its first step."""
+    check_data(data)
+    return _fixed_offsets(data)
+
+
+def _fixed_offsets(value):
+    if isinstance(value, dict):
+        return {key: _fixed_offsets(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_fixed_offsets(item) for item in value]
+    if isinstance(value, dt.datetime) and value.tzinfo is not None and not isinstance(value.tzinfo, dt.timezone):
+        return value.astimezone(dt.timezone(value.utcoffset() or dt.timedelta()))
+    return value
+
+
 def check_data(data: object, path: str = "", depth: int = 0) -> None:
     """Refuse data the serializer cannot round-trip (reserved keys, non-string keys, deep nesting)."""
     if depth > 32:

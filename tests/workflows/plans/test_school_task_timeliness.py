@@ -63,3 +63,20 @@ def test_on_time_late_and_overdue_by_the_due_moment_in_force(yunxi, django_captu
     school = Client()
     school.force_login(_user("luoting"))
     assert school.get(f"/api/work-item-runs/{run.pk}/school-tasks/").status_code in (403, 404)
+
+
+def test_every_step_of_a_school_task_shows_its_due_moment_from_the_first(yunxi, django_capture_on_commit_callbacks):
+    """The principal's sign-for step carries the dispatch's due moment (18:00 local on the due day),
+    and so does the responsible person's report after it."""
+    item = yunxi.work_items.get(number=1)
+    head = Membership.objects.filter(unit=lead_department(item), role="department_head").first().user.username
+    with time_machine.travel(START, tick=True), django_capture_on_commit_callbacks(execute=True):
+        run = work_item_start(work_item_id=item.pk, actor=_user("lili"))
+        _do(run.instance, "lili", {})
+        school = Unit.objects.get(code="wenqiao-central-primary")
+        (task,) = work_item_dispatch(run_id=run.pk, actor=_user(head), instructions="核查资助对象",
+                                     due_date=dt.date(2024, 4, 10), school_ids=[school.pk])
+        due = dt.datetime(2024, 4, 10, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        assert task.instance.human_tasks.get(bpmn_id="sign_receipt").due_at == due
+        _do(task.instance, "xieguoping", {"responsible": "luoting", "planned_date": "2024-04-09"})
+        assert task.instance.human_tasks.get(bpmn_id="report_progress").due_at == due
