@@ -7,12 +7,17 @@ from .models import Notification
 
 
 def notice_text(template: str, params: dict, task) -> str:
-    """``template`` in the active language with ``params``; %(task)s is the task's name in that language."""
+    """``template`` in the active language with ``params``; %(task)s is the task's name in that language,
+    and %(period)s the quarter that ``year`` and ``quarter`` name (2024年第一季度 / Q1 2024)."""
     values = dict(params or {})
     if task is not None:
         from workflows.processes.texts import task_name  # processes writes notifications: imported when used
 
         values["task"] = task_name(task)
+    if "year" in values and "quarter" in values:
+        from workflows.plans.periods import quarter_label  # plans writes notifications: imported when used
+
+        values["period"] = quarter_label(values["year"], values["quarter"])
     try:
         return gettext(template) % values
     except (KeyError, ValueError, TypeError):  # a template that does not match its values shows as written

@@ -186,3 +186,32 @@ def test_a_request_lapses_when_the_report_is_submitted(first_quarter):
     assert asked.status == ExtensionStatus.LAPSED
     with _at(D(2024, 4, 2), 11), pytest.raises(Conflict):
         extension_decide(extension_id=asked.pk, actor=office, grant=True)
+
+
+def test_the_extension_notices_read_in_their_readers_language(first_quarter):
+    from django.utils import translation
+
+    from workflows.notifications.models import Notification
+    from workflows.notifications.texts import notification_text
+
+    office = get_user_model().objects.get(username="lili")
+    granted, refused = _reports(first_quarter)
+    liaison, principal = _person(granted.school, Role.LIAISON), _person(refused.school, Role.PRINCIPAL)
+    with _at(D(2024, 4, 2), 10):
+        asked = extension_ask(report_id=granted.pk, actor=liaison, due_on=D(2024, 4, 10), reason="材料汇总需延后")
+        other = extension_ask(report_id=refused.pk, actor=principal, due_on=D(2024, 4, 12), reason="校长外出")
+        extension_decide(extension_id=asked.pk, actor=office, grant=True)
+        extension_decide(extension_id=other.pk, actor=office, grant=False, comment="请按期报送")
+
+    def said(user, language: str) -> list[str]:
+        with translation.override(language):
+            return [notification_text(n) for n in Notification.objects.filter(user=user).order_by("pk")
+                    if "xtension" in n.template]
+
+    school = granted.school.name
+    assert f"延期申请：{school}，2024年第一季度" in said(office, "zh-hans")
+    assert f"Extension asked: {school}, Q1 2024" in said(office, "en")
+    assert said(liaison, "zh-hans") == ["延期已同意：截止时间2024-04-10 18:00"]
+    assert said(liaison, "en") == ["Extension granted: due 2024-04-10 18:00"]
+    assert said(principal, "zh-hans") == ["延期未同意：请按期报送"]
+    assert said(principal, "en") == ["Extension refused: 请按期报送"]  # the office's words as written

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from workflows.engine import EngineError
 from workflows.notifications.models import NotificationKind
@@ -65,8 +66,9 @@ def extension_ask(*, report_id: int, actor: AbstractBaseUser, due_on: dt.date, r
                  detail={"extension": extension.pk, "reason": reason, "due_at": asked_due.isoformat(),
                          "due_before": report.due_at.isoformat()})
     notify(users=_deciders(report), kind=NotificationKind.TASK,
-           title=_("Extension asked: %(school)s, %(quarter)s") % {"school": report.school.name,
-                                                                   "quarter": _quarter_label(report)},
+           template=gettext_noop("Extension asked: %(school)s, %(period)s"),
+           params={"school": report.school.name, "year": report.quarter.cycle.year,
+                   "quarter": report.quarter.quarter},
            link="/console/extensions/")
     return extension
 
@@ -99,9 +101,13 @@ def extension_decide(*, extension_id: int, actor: AbstractBaseUser, grant: bool,
     audit_record(action=AuditAction.EXTENSION_DECIDED, actor=actor, instance=report.instance,
                  detail={"extension": extension.pk, "decision": extension.status, "comment": comment,
                          "due_at": report.due_at.isoformat()})
-    title = _("Extension granted: due %(due)s") % {"due": f"{report.due_at.astimezone(LOCAL):%Y-%m-%d %H:%M}"} \
-        if grant else _("Extension refused: %(reason)s") % {"reason": comment}
-    notify(users=[extension.asked_by], kind=NotificationKind.TASK, title=title, link=_report_link(report))
+    if grant:
+        template = gettext_noop("Extension granted: due %(due)s")
+        params = {"due": f"{report.due_at.astimezone(LOCAL):%Y-%m-%d %H:%M}"}
+    else:
+        template, params = gettext_noop("Extension refused: %(reason)s"), {"reason": comment}
+    notify(users=[extension.asked_by], kind=NotificationKind.TASK, template=template, params=params,
+           link=_report_link(report))
     return extension
 
 
@@ -179,10 +185,6 @@ def _deciders(report: QuarterlyReport) -> list:
         return holders(department, Role.DEPARTMENT_HEAD)
     office = unit_for_role(Role.OFFICE_DIRECTOR, report.school)
     return holders(office.pk if office else None, Role.OFFICE_DIRECTOR)
-
-
-def _quarter_label(report: QuarterlyReport) -> str:
-    return _("%(year)s Q%(quarter)s") % {"year": report.quarter.cycle.year, "quarter": report.quarter.quarter}
 
 
 def _report_link(report: QuarterlyReport) -> str:
