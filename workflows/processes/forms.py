@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from workflows.engine import DataError
+from workflows.engine import DataError, ValidationIssue
+from workflows.engine.errors import gettext_noop, issue
 from workflows.engine.serializer import check_data
 
 from .errors import Invalid
@@ -18,14 +19,16 @@ MAX_FORM_BYTES = 1_000_000
 ANY_OBJECT: dict = {"type": "object"}
 
 
-def check_schema(schema: object, name: str) -> list[str]:
-    """Problems with a form schema file, as messages (empty when it is usable)."""
+def check_schema(schema: object, name: str) -> list[ValidationIssue]:
+    """Problems with a form schema file (empty when it is usable), each shown in its reader's language;
+    the validator's own detail stays as it says it."""
     if not isinstance(schema, dict):
-        return [f"form {name}: a JSON Schema must be an object"]
+        return [issue(name, gettext_noop("form %(form)s: a JSON Schema must be an object"), form=name)]
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        return [f"form {name}: {exc.message}"]
+        return [issue(name, gettext_noop("form %(form)s is not a valid JSON Schema: %(detail)s"), form=name,
+                      detail=exc.message)]
     return []
 
 

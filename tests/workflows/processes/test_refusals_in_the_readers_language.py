@@ -125,3 +125,19 @@ def test_the_api_and_the_upload_page_answer_in_the_requests_language(language, w
     assert page.status_code == 200
     assert [(i["element_id"], i["message"]) for i in page.context["issues"]] == [("mix", wording)]
     assert wording in page.content.decode()
+
+
+@pytest.mark.parametrize("schema, chinese, english", [
+    (b"[1, 2]", "表单 f.json：JSON Schema 必须是一个对象", "form f.json: a JSON Schema must be an object"),
+    (b'{"type": 3}', "表单 f.json 不是有效的 JSON Schema：", "form f.json is not a valid JSON Schema: ")])
+def test_a_broken_form_schema_is_refused_in_the_readers_language(schema, chinese, english, office_user):
+    """With the shipped catalogue: the words are duban's in the reader's language; the validator's own
+    detail (after the colon) stays as it says it."""
+    files = {"f.json": schema, "printing.bpmn": definitions(process("plain", '<bpmn:startEvent id="start"/>'
+                                                                            '<bpmn:endEvent id="end"/>'
+                                                                            + chain("start", "end")))}
+    with override("zh-hans"):
+        assert _refusal(files, office_user)["message"].startswith(chinese)
+    with override("en"):
+        found = _refusal(files, office_user)
+    assert found["message"].startswith(english) and found["file"] == "f.json"

@@ -107,7 +107,7 @@ def _read_forms(files: Mapping[str, bytes]) -> tuple[dict[str, dict], list[Valid
             issues.append(issue(name, gettext_noop("not valid JSON: %(detail)s"), detail=str(exc)))
             continue
         problems = check_schema(schema, name)
-        issues.extend(ValidationIssue(file=name, message=p) for p in problems)
+        issues.extend(problems)
         if not problems:
             forms[name] = schema
     return forms, issues
