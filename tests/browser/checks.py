@@ -113,20 +113,27 @@ def look(page, name: str, extra: tuple[str, ...] = ()) -> None:
 
 
 def revisit(context, urls: list[str], typed: tuple[str, ...] = ()) -> None:
-    """Open every page a browser loaded again, in its own context, and check it as ``look`` does.
+    """Open every page a browser loaded again, in its own context, and check it as ``look`` does, at the
+    context's size and, where that is wider, on a small phone too (layout and accessibility).
 
     Pages seen only before sign-in (the login page), the API's own browsable pages (Swagger UI, for
     developers) and files (downloads, exports) are left out; each address is checked once, in the
     state the test left it."""
+    from tests.browser.conftest import PHONE
+
     page = context.new_page()
+    sizes = [page.viewport_size, *([PHONE] if page.viewport_size["width"] > PHONE["width"] else [])]
     try:
         for url in dict.fromkeys(u for u in urls if u.startswith("http") and not _NOT_PAGES.search(u)):
-            response = page.goto(url)
-            if response is None or "text/html" not in (response.headers.get("content-type") or ""):
-                continue
-            page.wait_for_load_state()
-            check_language(page, typed)
-            check_accessibility(page)
-            check_width(page)
+            for number, size in enumerate(sizes):
+                page.set_viewport_size(size)
+                response = page.goto(url)
+                if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+                    break
+                page.wait_for_load_state()
+                if number == 0:
+                    check_language(page, typed)
+                check_accessibility(page)
+                check_width(page)
     finally:
         page.close()
