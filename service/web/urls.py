@@ -8,6 +8,7 @@ from . import (
     pages_console,
     pages_extensions,
     pages_home,
+    pages_people,
     pages_tasks,
     pages_work_items,
 )
@@ -27,6 +28,8 @@ urlpatterns = [
     path("console/", pages_console.console, name="console"),
     path("console/upload/", pages_console.upload, name="upload"),
     path("console/org/", pages_console.org, name="org"),
+    path("console/people/", pages_people.people, name="people"),
+    path("console/people/<int:pk>/", pages_people.person, name="person"),
     path("console/calendar/", pages_calendar.holiday_calendar, name="holiday_calendar"),
     path("console/extensions/", pages_extensions.extensions, name="extensions"),
     path("processes/<str:key>/<int:version>/diagram/", pages_console.diagram, name="diagram"),

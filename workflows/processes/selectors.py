@@ -72,3 +72,28 @@ def returned_because(*, task: HumanTask) -> str:
     if latest is None or latest.detail.get("decision") != "return" or latest.detail.get("bpmn_id") == task.bpmn_id:
         return ""
     return str(latest.detail.get("comment") or "")
+
+
+def people_matching(*, text: str = "", active: bool | None = None) -> QuerySet:
+    """People for the office's list: by name, login or unit name; each with the ready tasks they hold
+    (``held``) and their units and roles."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, Prefetch
+
+    people = get_user_model().objects.all()
+    if text.strip():
+        words = text.strip()[:100]
+        people = people.filter(Q(first_name__icontains=words) | Q(username__icontains=words)
+                               | Q(memberships__unit__name__icontains=words)).distinct()
+    if active is not None:
+        people = people.filter(is_active=active)
+    held = Count("assigned_tasks", filter=Q(assigned_tasks__state=HumanTaskState.READY), distinct=True)
+    memberships = Prefetch("memberships", Membership.objects.select_related("unit").order_by("unit__code", "role"))
+    return people.annotate(held=held).prefetch_related(memberships).order_by("username")
+
+
+def tasks_held(*, user: AbstractBaseUser) -> QuerySet[HumanTask]:
+    """The ready tasks a person holds (assigned or claimed), soonest due first."""
+    return (HumanTask.objects.filter(state=HumanTaskState.READY, assignee=user)
+            .select_related("instance__definition", "instance__unit", "candidate_unit")
+            .defer(*LIST_DEFERRED).order_by("due_at", "id"))

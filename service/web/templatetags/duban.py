@@ -58,3 +58,9 @@ def get_count(counts: dict, tab: str) -> str:
 def notice(notification) -> str:
     """A notification's words in the reader's language."""
     return notification_text(notification)
+
+
+@register.filter
+def get_label(labels: dict, task_id: int):
+    """A task row's label (work item, period, school) from ``row_labels``."""
+    return labels.get(task_id)

@@ -33,6 +33,9 @@ class AuditAction(models.TextChoices):
     MESSAGE = "event.delivered", _("Message or signal delivered")
     EXTENSION_ASKED = "extension.asked", _("Extension asked for")
     EXTENSION_DECIDED = "extension.decided", _("Extension decided")
+    MEMBERSHIP_ENDED = "person.membership_ended", _("Membership ended")
+    PERSON_DEACTIVATED = "person.deactivated", _("Person deactivated")
+    PERSON_REACTIVATED = "person.reactivated", _("Person reactivated")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -28,6 +28,7 @@ from .locking import instance_lock_for_task
 
 MEMBERSHIP_ENDED = "membership_ended"
 PERSON_DEACTIVATED = "person_deactivated"
+HANDED_OVER = "handed_over"  # the person stays (away for a while, or their work moves to someone else)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ def membership_end(*, membership: Membership, actor: AbstractBaseUser | None, su
     MembershipEnd.objects.create(user=leaving, unit_id=membership.unit_id, role=membership.role, reason=reason[:300],
                                  ended_by=actor if actor is not None and actor.is_authenticated else None)
     membership.delete()
+    audit_record(action=AuditAction.MEMBERSHIP_ENDED, actor=actor,
+                 detail={"person": leaving.get_username(), "unit": membership.unit.code, "role": membership.role,
+                         "reason": reason[:300]})
     still_held = list(Membership.objects.filter(user=leaving, unit_id=membership.unit_id)
                       .values_list("role", flat=True))
     tasks = HumanTask.objects.filter(state=HumanTaskState.READY, assignee=leaving, candidate_unit_id=membership.unit_id)
@@ -68,9 +72,35 @@ def person_deactivate(*, user: AbstractBaseUser, actor: AbstractBaseUser | None,
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
+        audit_record(action=AuditAction.PERSON_DEACTIVATED, actor=actor,
+                     detail={"person": user.get_username(), "reason": reason[:300]})
     tasks = HumanTask.objects.filter(state=HumanTaskState.READY, assignee=user)
     return _hand_over(list(tasks.values_list("pk", flat=True)), leaving=user, actor=actor, successor=successor,
                       why=PERSON_DEACTIVATED, reason=reason)
+
+
+@transaction.atomic
+def tasks_hand_over(*, leaving: AbstractBaseUser, actor: AbstractBaseUser | None,
+                    successor: AbstractBaseUser | None = None, task_ids: list[int] | None = None,
+                    reason: str = "") -> Handover:
+    """Hand the ready tasks a person holds (all of them, or the chosen ones) to a successor, or back to
+    their units' pools, while the person stays: an absence, or work moving to someone else."""
+    _check(actor, leaving, successor)
+    tasks = HumanTask.objects.filter(state=HumanTaskState.READY, assignee=leaving)
+    if task_ids is not None:
+        tasks = tasks.filter(pk__in=task_ids)
+    return _hand_over(list(tasks.values_list("pk", flat=True)), leaving=leaving, actor=actor, successor=successor,
+                      why=HANDED_OVER, reason=reason)
+
+
+@transaction.atomic
+def person_reactivate(*, user: AbstractBaseUser, actor: AbstractBaseUser | None) -> None:
+    """Let a deactivated person sign in again; the roles they kept are theirs again."""
+    _check(actor, user, None)
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        audit_record(action=AuditAction.PERSON_REACTIVATED, actor=actor, detail={"person": user.get_username()})
 
 
 def _check(actor: AbstractBaseUser | None, leaving: AbstractBaseUser, successor: AbstractBaseUser | None) -> None:
