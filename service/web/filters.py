@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from service.api.common import MAX_ID
@@ -56,7 +56,8 @@ class BulletinSections(forms.Form):
     """How many heading/body pairs the bulletin editor posted and its printing date (the rest is free text)."""
 
     section_count = forms.IntegerField(label=_("Sections"), min_value=0, max_value=200)
-    printed_on = forms.DateField(label=_("Printing date (印发日期)"), required=False, input_formats=ISO_DATE)
+    printed_on = forms.DateField(label=pgettext_lazy("bulletin record", "Printing date"), required=False,
+                                 input_formats=ISO_DATE)
 
 
 def problems(form: forms.Form) -> list[str]:

@@ -137,3 +137,31 @@ def revisit(context, urls: list[str], typed: tuple[str, ...] = ()) -> None:
                 check_width(page)
     finally:
         page.close()
+
+
+A4_CONTENT_PX = 680  # 210 mm less 15 mm margins each side, at 96 px per inch
+
+
+def check_print(page, name: str) -> int:
+    """The page printed on A4: only the content (no header, forms or buttons), nothing wider than the
+    paper's printable width. Its picture goes with the screenshots, the PDF under var/print. Returns its page count."""
+    from tests.browser.conftest import SHOTS, VAR
+
+    size = page.viewport_size
+    page.emulate_media(media="print")
+    try:
+        page.set_viewport_size({"width": A4_CONTENT_PX, "height": 1000})
+        shown = page.evaluate("""() => [...document.querySelectorAll('header.top, main form, main button, .actions')]
+          .filter(e => e.offsetParent !== null).map(e => e.tagName + '.' + e.className)""")
+        assert not shown, f"{page.url} prints {shown}"
+        wide = page.evaluate("() => document.documentElement.scrollWidth")
+        assert wide <= A4_CONTENT_PX, f"{page.url} prints {wide} px wide on A4 ({A4_CONTENT_PX} px)"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # what the paper shows
+        (VAR / "print").mkdir(parents=True, exist_ok=True)
+        pdf = page.pdf(path=str(VAR / "print" / f"{name}.pdf"), prefer_css_page_size=True)
+    finally:
+        page.emulate_media(media="screen")
+        page.set_viewport_size(size)
+    assert pdf.startswith(b"%PDF") and b"/MediaBox [0 0 594.9" in pdf  # A4: 595 x 842 points
+    return pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")

@@ -10,8 +10,8 @@ import pytest
 
 CHROMIUM = os.environ.get("DUBAN_CHROMIUM", "/usr/bin/chromium")
 # Screenshots go under the var folder; DUBAN_SCREENSHOTS=docs/screenshots refreshes the documented ones.
-_VAR = Path(os.environ.get("DUBAN_VAR_DIR") or Path(__file__).resolve().parents[2] / "var")
-SHOTS = Path(os.environ.get("DUBAN_SCREENSHOTS") or _VAR / "screenshots")
+VAR = Path(os.environ.get("DUBAN_VAR_DIR") or Path(__file__).resolve().parents[2] / "var")
+SHOTS = Path(os.environ.get("DUBAN_SCREENSHOTS") or VAR / "screenshots")
 PHONE = {"width": 360, "height": 780}  # a small phone: pages must not scroll sideways
 DESKTOP = {"width": 1280, "height": 900}
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.checks import look
+from tests.browser.checks import check_print, look
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.builders import chain, definitions, process, simple_user_process
 
@@ -125,6 +125,10 @@ def test_office_publishes_the_bulletin_and_a_school_reads_it(site, login):
     leader.goto(page.url)
     leader.click("button[value=approve]")
     assert leader.locator("article.document .doc-number").inner_text() == "岳云教体函〔2024〕11号"
+    assert check_print(leader, "bulletin-a4") >= 1
+    page.goto(f"{site['url']}/cycles/{cycle.pk}/quarters/1/")
+    assert page.locator("table.matrix tbody tr").count() >= 15
+    assert check_print(page, "summary-a4") >= 1
     school = login("luoting", viewport=PHONE)
     school.goto(f"{site['url']}/bulletins/")
     school.click("ul.list a >> nth=0")

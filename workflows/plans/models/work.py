@@ -11,7 +11,7 @@ class WorkItemRun(models.Model):
 
     work_item = models.ForeignKey("plans.WorkItem", on_delete=models.CASCADE, related_name="runs")
     instance = models.OneToOneField("processes.ProcessInstance", on_delete=models.PROTECT, related_name="work_item_run")
-    closed_at = models.DateTimeField(_("closed (销号)"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("work item run")
