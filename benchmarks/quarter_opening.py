@@ -4,7 +4,8 @@ A plan with N schools (each with a liaison, so every new task notifies someone) 
 opened; then the quarter is dispatched as beat does it (chunks of schools become Celery tasks)
 and a real worker (prefork, 2 processes, against a real broker) starts the reports. Prints the
 wall time until every school has its report and task, instances per second, and the peak memory
-of each process. Target (issue 6): 10,000 schools in <= 30 s with 2 workers, <= 500 MB each.
+of each process, and how long the dispatch takes (what the office's request waits for). Targets:
+10,000 schools in <= 15 s with 2 workers, <= 500 MB each; the dispatch under 200 ms.
 
 Needs PostgreSQL and a broker: DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://...
 Run: .venv/bin/python -m benchmarks.quarter_opening [schools] [workers]
@@ -113,7 +114,8 @@ def main(schools: int, workers: int) -> None:
         try:
             wait_until_ready(worker, workers)
             began = time.perf_counter()
-            quarter_dispatch(quarter_id=quarter.pk)
+            quarter_dispatch(quarter_id=quarter.pk)  # what the office's request does before it answers
+            dispatched = time.perf_counter() - began
             reports = QuarterlyReport.objects.filter(quarter=quarter, instance__isnull=False)
             while (done := reports.count()) < schools:
                 if time.perf_counter() - began > DEADLINE_SECONDS or worker.poll() is not None:
@@ -126,8 +128,10 @@ def main(schools: int, workers: int) -> None:
             stop_process(worker, 30)
         tasks = HumanTask.objects.filter(instance__parent=quarter.cycle.instance).count()
         quarter.refresh_from_db()
+        print(f"  the request's part (the schools handed to the workers in chunks): {dispatched * 1000:.0f} ms "
+              f"(target < 200 ms)")
         print(f"  {schools} reports and {tasks} tasks in {elapsed:.1f} s: {schools / elapsed:.0f} instances/s "
-              f"(target <= 30 s, >= 330/s for 10,000); quarter opened: {quarter.opened_at is not None}")
+              f"(target <= 15 s for 10,000 on 2 workers); quarter opened: {quarter.opened_at is not None}")
         for pid, mb in memory.items():
             role = "worker main" if pid == worker.pid else "worker process"
             print(f"  peak memory, {role} {pid}: {mb:.0f} MB (target <= 500)")

@@ -16,8 +16,9 @@ from workflows.plans.calendar import LOCAL, calendar_source
 from workflows.plans.calendar_years import source_label
 from workflows.plans.documents.summary_xlsx import render_summary_xlsx
 from workflows.plans.models import CycleQuarter, Plan, ReportingCycle, WorkItem
+from workflows.plans.opening import quarter_opening
 from workflows.plans.progress import cycle_progress
-from workflows.plans.services.cycles import cycle_open, cycle_schedule, quarter_open
+from workflows.plans.services.cycles import cycle_open, cycle_schedule, quarter_dispatch
 from workflows.plans.summary import quarterly_summary
 from workflows.processes.errors import NotFound
 
@@ -146,14 +147,35 @@ CycleList = list_create_view(lambda r: ReportingCycle.objects.prefetch_related("
 class CycleOpen(APIView):
     @extend_schema(request=None, responses={200: CycleSerializer, **errors(403, 404, 409)})
     def post(self, request, pk: int):
-        """Start the cycle now and give every school its first quarter's report."""
+        """Start the cycle now and hand its first open quarter's schools to the workers, who start each
+        school's report; the answer comes at once (follow ``quarters/<n>/opening/``)."""
         get_in_scope(ReportingCycle.objects.all(), pk, "cycle")
         require_office(request)
         cycle = cycle_open(cycle_id=pk, actor=request.user)
         quarter = cycle.quarters.order_by("quarter").filter(closed_at__isnull=True).first()
         if quarter is not None:
-            quarter_open(quarter_id=quarter.pk, actor=request.user)
+            quarter_dispatch(quarter_id=quarter.pk)
         return Response(CycleSerializer(ReportingCycle.objects.get(pk=pk)).data)
+
+
+OpeningOut = inline_serializer("QuarterOpening", fields={
+    "started": serializers.IntegerField(help_text="schools whose report has been started"),
+    "total": serializers.IntegerField(help_text="those and the plan's schools still without one"),
+    "done": serializers.BooleanField(), "stalled": serializers.BooleanField()})
+
+
+class QuarterOpening(APIView):
+    @extend_schema(responses={200: OpeningOut, **errors(403, 404)})
+    def get(self, request, pk: int, quarter: int):
+        """How far the quarter's opening has got on the workers."""
+        get_in_scope(ReportingCycle.objects.all(), pk, "cycle")
+        require_bureau_staff(request)
+        q = CycleQuarter.objects.select_related("cycle__plan").filter(cycle_id=pk, quarter=quarter).first()
+        if q is None:
+            raise NotFound(_("cycle %(pk)s has no quarter %(quarter)s") % {"pk": pk, "quarter": quarter})
+        opening = quarter_opening(quarter=q)
+        return Response({"started": opening.started, "total": opening.total, "done": opening.done,
+                         "stalled": opening.stalled})
 
 
 ProgressOut = inline_serializer("CycleProgress", fields={

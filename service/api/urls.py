@@ -73,6 +73,7 @@ urlpatterns = [
     path("cycles/", plans.CycleList.as_view()),
     path("cycles/<int:pk>/open/", plans.CycleOpen.as_view()),
     path("cycles/<int:pk>/progress/", plans.CycleProgress.as_view()),
+    path("cycles/<int:pk>/quarters/<int:quarter>/opening/", plans.QuarterOpening.as_view()),
     path("cycles/<int:pk>/quarters/<int:quarter>/summary/", plans.QuarterSummary.as_view()),
     path("cycles/<int:pk>/quarters/<int:quarter>/summary/xlsx/", plans.QuarterSummaryXlsx.as_view()),
     path("cycles/<int:pk>/bulletin/", bulletins.CycleBulletin.as_view()),

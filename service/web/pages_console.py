@@ -13,10 +13,11 @@ from workflows.org.roles import is_office
 from workflows.plans.calendar import calendar_source
 from workflows.plans.calendar_years import calendar_year_warning
 from workflows.plans.models import CycleQuarter, ExtensionStatus, Plan, ReportExtension, ReportingCycle
+from workflows.plans.opening import quarter_opening as quarter_opening_progress
 from workflows.plans.progress import cycle_progress
 from workflows.plans.scope import instances_visible, sees_everything
 from workflows.plans.services.bulletins import bulletin_draftable
-from workflows.plans.services.cycles import cycle_open, quarter_open
+from workflows.plans.services.cycles import cycle_open, quarter_dispatch
 from workflows.plans.summary import quarterly_summary
 from workflows.processes.errors import Invalid
 from workflows.processes.issue_texts import issue_message, translated
@@ -105,15 +106,35 @@ def org(request):
 
 @login_required
 def cycle_start(request, pk: int):
+    """Open the cycle and hand its first open quarter's schools to the workers; the answer comes at
+    once, and the opening page follows the workers to the end."""
     _office(request)
-    if request.method == "POST":
-        def run():
-            cycle = cycle_open(cycle_id=pk, actor=request.user)
-            quarter = cycle.quarters.filter(closed_at__isnull=True).order_by("quarter").first()
-            if quarter is not None:
-                quarter_open(quarter_id=quarter.pk, actor=request.user)
-        attempt(request, run, _("The cycle is open; the schools have their reports."))
+    if request.method != "POST":
+        return redirect("web:progress", pk=pk)
+    opened: list[CycleQuarter] = []
+
+    def run():
+        cycle = cycle_open(cycle_id=pk, actor=request.user)
+        quarter = cycle.quarters.filter(closed_at__isnull=True).order_by("quarter").first()
+        if quarter is not None:
+            quarter_dispatch(quarter_id=quarter.pk)
+            opened.append(quarter)
+    ok, _errors = attempt(request, run, _("The cycle is open; the schools' reports are being started."))
+    if ok and opened:
+        return redirect("web:quarter_opening", pk=pk, quarter=opened[0].quarter)
     return redirect("web:progress", pk=pk)
+
+
+@login_required
+def quarter_opening(request, pk: int, quarter: int):
+    """A quarter's opening as it goes: a progress bar, refreshed until every school has its report; a
+    stalled opening can be resumed (schools already started are skipped)."""
+    _office(request)
+    q = get_object_or_404(CycleQuarter.objects.select_related("cycle__plan"), cycle_id=pk, quarter=quarter)
+    if request.method == "POST":
+        attempt(request, lambda: quarter_dispatch(quarter_id=q.pk), _("The remaining schools went to the workers."))
+        return redirect("web:quarter_opening", pk=pk, quarter=quarter)
+    return render(request, "web/quarter_opening.html", {"opening": quarter_opening_progress(quarter=q)})
 
 
 @login_required

@@ -36,6 +36,7 @@ urlpatterns = [
     path("cycles/<int:pk>/start/", pages_console.cycle_start, name="cycle_start"),
     path("cycles/<int:pk>/", pages_console.progress, name="progress"),
     path("cycles/<int:pk>/quarters/<int:quarter>/", pages_console.summary, name="summary"),
+    path("cycles/<int:pk>/quarters/<int:quarter>/opening/", pages_console.quarter_opening, name="quarter_opening"),
     path("cycles/<int:cycle>/bulletin/", pages_bulletins.bulletin_draft, name="bulletin_draft"),
     path("bulletins/", pages_bulletins.bulletins, name="bulletins"),
     path("bulletins/<int:pk>/", pages_bulletins.bulletin, name="bulletin"),

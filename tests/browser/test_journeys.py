@@ -42,6 +42,9 @@ def test_office_uploads_a_broken_then_a_fixed_bpmn_and_starts_the_cycle(site, lo
     look(page, "console-desktop")
     page.click("form[action$='/start/'] button >> nth=0")
     page.wait_for_load_state()
+    assert page.locator("#opening-bar").get_attribute("value") == "100"  # inline here; on workers in production
+    page.click("main .actions a.secondary")  # the cycle's progress
+    page.wait_for_load_state()
     assert page.locator("table.progress td.status-pending").count() >= 15
     look(page, "progress-desktop")
 

@@ -12,9 +12,11 @@ def tick_cycles() -> dict:
     return cycles_tick()
 
 
-@shared_task(name="workflows.plans.tasks.open_quarter_schools", acks_late=True)
+@shared_task(name="workflows.plans.tasks.open_quarter_schools", acks_late=True, autoretry_for=(Exception,),
+             retry_backoff=2, retry_backoff_max=120, max_retries=8)
 def open_quarter_schools(quarter_id: int, school_ids: list[int]) -> int:
-    """Start one chunk of a quarter's school reports (safe to run twice: started schools are skipped)."""
+    """Start one chunk of a quarter's school reports (safe to run twice: started schools are skipped);
+    a failure (a lost database connection, a deadlock) is retried with a growing wait."""
     from .services.cycles import quarter_open_schools
 
     return quarter_open_schools(quarter_id=quarter_id, school_ids=school_ids)

@@ -72,6 +72,7 @@ MATRIX = [
     ("POST", "/api/cycles/", {"plan": "{plan}", "year": 2025, "half": 1}, OFFICE_WRITE),
     ("POST", "/api/cycles/{cycle2}/open/", None, OFFICE_ACT),
     ("GET", "/api/cycles/{cycle}/progress/", None, BUREAU_ONLY),
+    ("GET", "/api/cycles/{cycle}/quarters/1/opening/", None, BUREAU_ONLY),
     ("GET", "/api/cycles/{cycle}/quarters/1/summary/", None, BUREAU_ONLY),
     ("GET", "/api/cycles/{cycle}/quarters/1/summary/xlsx/", None, BUREAU_ONLY),
     # The world's cycle is in Q1, not at its draft step: the office is refused with a conflict.

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,22 +32,30 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker(tmp_path):
+@contextmanager
+def live_worker(tmp_path, beat: bool = True):
+    """A Celery worker (and beat, unless told not to) on this test's database, logging to tmp_path."""
     env = {**os.environ, "DATABASE_URL": _database_url(), "DUBAN_TIMER_SWEEP_SECONDS": "1",
            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "DUBAN_VAR_DIR": str(tmp_path)}
-    log = open(tmp_path / "worker.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "service", "worker", "--beat", "--concurrency", "1",
-         "--loglevel", "INFO", "--schedule", str(tmp_path / "beat-schedule"), "--without-mingle",
-         "--without-gossip"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with open(tmp_path / "worker.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "service", "worker", *(["--beat"] if beat else []),
+             "--concurrency", "1", "--loglevel", "INFO", "--schedule", str(tmp_path / "beat-schedule"),
+             "--without-mingle", "--without-gossip"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.fixture
+def worker(tmp_path):
+    with live_worker(tmp_path) as proc:
+        yield proc
 
 
 def test_worker_and_beat_fire_a_pt2s_boundary_timer(office_user, worker, tmp_path):

@@ -51,6 +51,8 @@ class CycleQuarter(models.Model):
     due_at = models.DateTimeField(_("due"))
     supervise_at = models.DateTimeField(_("supervise"))
     closes_at = models.DateTimeField(_("closes"))
+    opening_started_at = models.DateTimeField(null=True, blank=True, help_text="when its schools were handed to "
+                                              "the workers (opened_at: when the last school had its report)")
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

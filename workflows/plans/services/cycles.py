@@ -86,6 +86,7 @@ def quarter_dispatch(*, quarter_id: int) -> int:
 
     quarter, _ = _opening(quarter_id)
     todo = [school.pk for school in _schools_without_report(quarter)]
+    CycleQuarter.objects.filter(pk=quarter.pk).update(opening_started_at=timezone.now())
     for i in range(0, len(todo), CHUNK):
         open_quarter_schools.delay(quarter_id, todo[i:i + CHUNK])
     if not todo:
