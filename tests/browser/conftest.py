@@ -77,7 +77,7 @@ def login(chromium, site, request):
 
     contexts = []
 
-    def open_as(username: str, viewport: dict = DESKTOP, language: str = "zh-hans"):
+    def open_as(username: str, viewport: dict = DESKTOP, language: str = "zh-hans", password: str = "pw"):
         context = chromium.new_context(viewport=viewport, locale="zh-CN" if language == "zh-hans" else "en-US")
         visited: list[str] = []
         contexts.append((context, visited))
@@ -88,7 +88,7 @@ def login(chromium, site, request):
             page.select_option("#language", language)
             page.wait_for_load_state()
         page.fill("#id_username", username)
-        page.fill("#id_password", "pw")
+        page.fill("#id_password", password)
         page.click("main button[type=submit]")
         page.wait_for_load_state()
         return page

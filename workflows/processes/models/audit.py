@@ -36,6 +36,7 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_ENDED = "person.membership_ended", _("Membership ended")
     PERSON_DEACTIVATED = "person.deactivated", _("Person deactivated")
     PERSON_REACTIVATED = "person.reactivated", _("Person reactivated")
+    ORG_IMPORTED = "org.imported", _("Units and people imported")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

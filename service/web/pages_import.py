@@ -1,0 +1,83 @@
+"""The office imports units and people from an XLSX: the template to fill in, a preview with each
+row's problems or what it will change, then the import itself (the file waits between the two)."""
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from workflows.org.imports import template_workbook
+from workflows.org.roles import is_office
+from workflows.plans.models import Plan
+from workflows.plans.services.org_import import org_import_apply, org_import_preview
+from workflows.processes.errors import Invalid
+
+from .common import attempt
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _office(request) -> None:
+    if not is_office(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def template(request):
+    _office(request)
+    answer = HttpResponse(template_workbook(), content_type=XLSX)
+    answer["Content-Disposition"] = 'attachment; filename="duban-units-people.xlsx"'
+    return answer
+
+
+@login_required
+def org_import(request):
+    _office(request)
+    context = {"plans": Plan.objects.order_by("-year", "code"), "plan": request.POST.get("plan", "")}
+    if request.method == "POST" and request.POST.get("_action") == "apply":
+        return _apply(request, context)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose the XLSX file to import."))
+            return render(request, "web/org_import.html", context, status=400)
+        content = upload.read()
+        try:
+            preview = org_import_preview(content=content, actor=request.user)
+        except Invalid as exc:
+            messages.error(request, exc.message)
+            return render(request, "web/org_import.html", context, status=400)
+        token = secrets.token_hex(16)
+        default_storage.save(_path(token), ContentFile(content))
+        context.update(preview=preview, token=token, name=upload.name)
+    return render(request, "web/org_import.html", context)
+
+
+def _apply(request, context):
+    token = request.POST.get("token", "")
+    if not TOKEN.match(token) or not default_storage.exists(_path(token)):
+        messages.error(request, _("The previewed file is gone; upload it again."))
+        return redirect("web:org_import")
+    with default_storage.open(_path(token)) as stored:
+        content = stored.read()
+    plan = request.POST.get("plan", "")
+    ok, _errors = attempt(request, lambda: org_import_apply(content=content, actor=request.user,
+                                                            plan_id=int(plan) if plan.isdigit() else None),
+                          _("The units and people were imported."))
+    if ok:
+        default_storage.delete(_path(token))
+        return redirect("web:people")
+    return redirect("web:org_import")
+
+
+def _path(token: str) -> str:
+    return f"imports/{token}.xlsx"
