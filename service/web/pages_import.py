@@ -2,6 +2,7 @@
 row's problems or what it will change, then the import itself (the file waits between the two)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 
@@ -12,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows.org.imports import template_workbook
@@ -24,6 +26,7 @@ from .common import attempt
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
+KEEP_PREVIEWS = dt.timedelta(days=1)
 
 
 def _office(request) -> None:
@@ -56,6 +59,7 @@ def org_import(request):
         except Invalid as exc:
             messages.error(request, exc.message)
             return render(request, "web/org_import.html", context, status=400)
+        _forget_old_previews()
         token = secrets.token_hex(16)
         default_storage.save(_path(token), ContentFile(content))
         context.update(preview=preview, token=token, name=upload.name)
@@ -81,3 +85,13 @@ def _apply(request, context):
 
 def _path(token: str) -> str:
     return f"imports/{token}.xlsx"
+
+
+def _forget_old_previews() -> None:
+    """Files previewed a day ago and never imported are dropped when the next file is previewed."""
+    if not default_storage.exists("imports"):
+        return
+    cutoff = timezone.now() - KEEP_PREVIEWS
+    for name in default_storage.listdir("imports")[1]:
+        if TOKEN.match(name.removesuffix(".xlsx")) and default_storage.get_modified_time(f"imports/{name}") < cutoff:
+            default_storage.delete(f"imports/{name}")
