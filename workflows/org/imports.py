@@ -90,16 +90,16 @@ def read_workbook(content: bytes) -> tuple[list[list], list[list]]:
 
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        if len(book.worksheets) < 2:
+            raise WorkbookError(_("The workbook needs two sheets: units, then people."))
+        sheets = [[list(row) for row in sheet.iter_rows(min_row=2, values_only=True, max_row=MAX_ROWS + 2)]
+                  for sheet in book.worksheets[:2]]
+    except WorkbookError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:  # defusedxml's refusals too
         raise WorkbookError(_("The file is not an XLSX workbook.")) from exc
-    if len(book.worksheets) < 2:
-        raise WorkbookError(_("The workbook needs two sheets: units, then people."))
-    sheets = []
-    for sheet in book.worksheets[:2]:
-        rows = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True, max_row=MAX_ROWS + 2)]
-        if len(rows) > MAX_ROWS:
-            raise WorkbookError(_("A sheet may hold at most %(count)s rows.") % {"count": MAX_ROWS})
-        sheets.append(rows)
+    if any(len(rows) > MAX_ROWS for rows in sheets):
+        raise WorkbookError(_("A sheet may hold at most %(count)s rows.") % {"count": MAX_ROWS})
     return sheets[0], sheets[1]
 
 

@@ -76,3 +76,19 @@ def test_a_file_that_is_not_a_workbook_or_someone_else_is_refused(office, django
     stranger = django_user_model.objects.create_user("stranger")
     with pytest.raises(Forbidden):
         org_import_preview(content=bureau_workbook(3), actor=stranger)
+
+
+def test_a_workbook_with_xml_entities_is_refused(office):
+    """A billion-laughs sheet: openpyxl reads through defusedxml, and the import refuses the file."""
+    import zipfile
+
+    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i else "&lol;" * 10}">' for i in range(9))
+              + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+              '<row r="2"><c r="A2" t="inlineStr"><is><t>&lol8;</t></is></c></row></sheetData></worksheet>')
+    source, out = zipfile.ZipFile(io.BytesIO(bureau_workbook(1))), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, laughs if item.filename == "xl/worksheets/sheet1.xml" else source.read(item))
+    with pytest.raises(Invalid):
+        org_import_preview(content=out.getvalue(), actor=office)
