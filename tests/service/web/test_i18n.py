@@ -44,7 +44,7 @@ def test_every_catalogue_entry_is_translated():
 
 
 def test_every_template_string_is_in_the_catalogue():
-    catalog = {k[0] if isinstance(k, tuple) else k for k in _catalog()}
+    catalog = {(k[0] if isinstance(k, tuple) else k).split("\x04")[-1] for k in _catalog()}  # "context\x04text"
     missing = sorted({m.group(2) for path in TEMPLATES.rglob("*.html")
                       for m in TRANS.finditer(path.read_text(encoding="utf-8"))} - catalog)
     assert missing == []
