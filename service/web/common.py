@@ -5,10 +5,18 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from workflows.org.roles import is_office
 from workflows.processes.errors import Forbidden, Invalid, NotFound, ServiceError
+
+
+def require_office(request: HttpRequest) -> None:
+    """The office's pages: anyone else is refused (403)."""
+    if not is_office(request.user):
+        raise PermissionDenied
 
 
 def attempt(request: HttpRequest, action: Callable[[], object], done: str) -> tuple[bool, dict]:

@@ -24,14 +24,9 @@ from workflows.processes.issue_texts import issue_message, translated
 from workflows.processes.models import AuditAction, AuditEvent, HumanTaskState, ProcessDefinition
 from workflows.processes.services.definitions import definition_deploy
 
-from .common import attempt
+from .common import attempt, require_office
 from .filters import DiagramFilters, bad_request
 from .layout import with_layout
-
-
-def _office(request) -> None:
-    if not is_office(request.user):
-        raise PermissionDenied
 
 
 def _bureau_staff(request) -> None:
@@ -42,7 +37,7 @@ def _bureau_staff(request) -> None:
 
 @login_required
 def console(request):
-    _office(request)
+    require_office(request)
     newest = ProcessDefinition.objects.filter(key=OuterRef("key")).order_by("-version").values("version")[:1]
     return render(request, "web/console.html", {
         "definitions": ProcessDefinition.objects.filter(version=Subquery(newest)).order_by("key"),
@@ -53,7 +48,7 @@ def console(request):
 
 @login_required
 def upload(request):
-    _office(request)
+    require_office(request)
     issues, result = [], None
     if request.method == "POST":
         files = {f.name: f.read() for f in request.FILES.getlist("files")}
@@ -108,7 +103,7 @@ def org(request):
 def cycle_start(request, pk: int):
     """Open the cycle and hand its first open quarter's schools to the workers; the answer comes at
     once, and the opening page follows the workers to the end."""
-    _office(request)
+    require_office(request)
     if request.method != "POST":
         return redirect("web:progress", pk=pk)
     opened: list[CycleQuarter] = []
@@ -129,7 +124,7 @@ def cycle_start(request, pk: int):
 def quarter_opening(request, pk: int, quarter: int):
     """A quarter's opening as it goes: a progress bar, refreshed until every school has its report; a
     stalled opening can be resumed (schools already started are skipped)."""
-    _office(request)
+    require_office(request)
     q = get_object_or_404(CycleQuarter.objects.select_related("cycle__plan"), cycle_id=pk, quarter=quarter)
     if request.method == "POST":
         attempt(request, lambda: quarter_dispatch(quarter_id=q.pk), _("The remaining schools went to the workers."))

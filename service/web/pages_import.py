@@ -8,7 +8,6 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
@@ -17,26 +16,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows.org.imports import template_workbook
-from workflows.org.roles import is_office
 from workflows.plans.models import Plan
 from workflows.plans.services.org_import import org_import_apply, org_import_preview
 from workflows.processes.errors import Invalid
 
-from .common import attempt
+from .common import attempt, require_office
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 KEEP_PREVIEWS = dt.timedelta(days=1)
 
 
-def _office(request) -> None:
-    if not is_office(request.user):
-        raise PermissionDenied
-
 
 @login_required
 def template(request):
-    _office(request)
+    require_office(request)
     answer = HttpResponse(template_workbook(), content_type=XLSX)
     answer["Content-Disposition"] = 'attachment; filename="duban-units-people.xlsx"'
     return answer
@@ -44,7 +38,7 @@ def template(request):
 
 @login_required
 def org_import(request):
-    _office(request)
+    require_office(request)
     context = {"plans": Plan.objects.order_by("-year", "code"), "plan": request.POST.get("plan", "")}
     if request.method == "POST" and request.POST.get("_action") == "apply":
         return _apply(request, context)

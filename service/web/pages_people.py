@@ -4,32 +4,26 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from workflows.org.models import Membership
-from workflows.org.roles import is_office
 from workflows.plans.inbox_labels import row_labels
 from workflows.processes.errors import Invalid
 from workflows.processes.selectors import people_matching, tasks_held
 from workflows.processes.services.handover import membership_end, person_deactivate, person_reactivate, tasks_hand_over
 
-from .common import attempt
+from .common import attempt, require_office
 
 STATES = ("active", "inactive", "all")
 SHOWN_TASKS = 200  # a person's held tasks listed on their page (all of them are handed over at once)
 
 
-def _office(request) -> None:
-    if not is_office(request.user):
-        raise PermissionDenied
-
 
 @login_required
 def people(request):
-    _office(request)
+    require_office(request)
     text = request.GET.get("q", "").strip()[:100]
     state = request.GET.get("state") if request.GET.get("state") in STATES else "active"
     active = {"active": True, "inactive": False}.get(state)
@@ -40,7 +34,7 @@ def people(request):
 
 @login_required
 def person(request, pk: int):
-    _office(request)
+    require_office(request)
     someone = get_object_or_404(get_user_model(), pk=pk)
     errors: dict = {}
     if request.method == "POST":

@@ -41,6 +41,13 @@ def _member(unit_code: str, role: str):
 
 
 @pytest.fixture
+def yunxi(db):
+    """The shipped processes and the Yunxi plan, nothing started."""
+    definition_deploy_folder(folder=ROOT / "bpmn")
+    return plan_load_file(path=ROOT / "workflows" / "plans" / "seed" / "yunxi-2024.json", password="pw")
+
+
+@pytest.fixture
 def world(db) -> World:
     definition_deploy_folder(folder=ROOT / "bpmn")
     plan = plan_load_file(path=ROOT / "workflows" / "plans" / "seed" / "yunxi-2024.json", password="pw")

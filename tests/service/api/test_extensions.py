@@ -11,18 +11,10 @@ from django.contrib.auth import get_user_model
 from workflows.org.models import Membership, Role
 from workflows.plans.calendar import LOCAL
 from workflows.plans.services.cycles import cycles_tick
-from workflows.plans.services.seed import plan_load_file
 from workflows.processes.models import HumanTaskState
-from workflows.processes.services.definitions import definition_deploy_folder
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def yunxi(db):
-    definition_deploy_folder(folder=ROOT / "bpmn")
-    return plan_load_file(path=ROOT / "workflows" / "plans" / "seed" / "yunxi-2024.json", password="pw")
 
 
 def _local(day: int, hour: int) -> dt.datetime:

@@ -3,7 +3,6 @@ their report; the API says the same. Workers run inline here (the browser test u
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -15,16 +14,6 @@ from workflows.plans.opening import STALLED_AFTER, quarter_opening
 from workflows.plans.services.schools import schools_of
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def yunxi(db):
-    from workflows.plans.services.seed import plan_load_file
-    from workflows.processes.services.definitions import definition_deploy_folder
-
-    definition_deploy_folder(folder=ROOT / "bpmn")
-    return plan_load_file(path=ROOT / "workflows" / "plans" / "seed" / "yunxi-2024.json", password="pw")
 
 
 @pytest.fixture

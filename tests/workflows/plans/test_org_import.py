@@ -18,13 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def office(django_user_model, bureau):
-    from workflows.org.models import UnitKind
-
-    user = django_user_model.objects.create_user("office", password="pw")
-    unit = Unit.objects.create(code="office", name="领导小组办公室", kind=UnitKind.OFFICE, parent=bureau)
-    Membership.objects.create(user=user, unit=unit, role="office_director")
-    return user
+def office(office_user):
+    return office_user
 
 
 def test_a_bureau_is_previewed_then_saved_whole(office, yunxi):
