@@ -44,3 +44,14 @@ def day_from_post(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat((text or "").strip())
     except ValueError:
         return None
+
+
+def attempt_form(request: HttpRequest, form, action: Callable[[], object], done: str) -> object | None:
+    """``attempt`` for a Django form: the service's field problems go under the form's fields (or the
+    form itself); returns what the service returned, or None when it refused."""
+    result: list[object] = []
+    ok, errors = attempt(request, lambda: result.append(action()), done)
+    for field, problems in errors.items():
+        for problem in problems if isinstance(problems, list) else [problems]:
+            form.add_error(field if field in form.fields else None, str(problem))
+    return result[0] if ok else None

@@ -6,7 +6,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from workflows.org.models import Unit
+from workflows.processes.audit import audit_record
 from workflows.processes.errors import Conflict, Invalid
+from workflows.processes.models import AuditAction
 from workflows.processes.services.instances import instance_terminate
 
 from ..models import CycleQuarter, Plan, QuarterlyReport, ReportStatus
@@ -26,6 +28,7 @@ def plan_school_add(*, plan_id: int, unit_id: int, actor: AbstractBaseUser | Non
     if plan.schools.filter(pk=school.pk).exists():
         raise Conflict(_("%(school)s is already in the plan") % {"school": school.name})
     plan.schools.add(school)
+    audit_record(action=AuditAction.PLAN_SCHOOL_ADDED, actor=actor, detail={"plan": plan.code, "school": school.code})
     return plan
 
 
@@ -43,6 +46,8 @@ def plan_school_remove(*, plan_id: int, unit_id: int, actor: AbstractBaseUser | 
         quarter__in=open_quarters, school=school, status=ReportStatus.PENDING))
     for report in pending:
         _cancel(report, actor, reason or f"{school.name} left the plan")
+    audit_record(action=AuditAction.PLAN_SCHOOL_REMOVED, actor=actor, detail={
+        "plan": plan.code, "school": school.code, "reason": reason[:500], "reports_cancelled": len(pending)})
     return len(pending)
 
 
@@ -56,3 +61,13 @@ def _cancel(report: QuarterlyReport, actor, reason: str) -> None:
         instance_terminate(instance_id=report.instance_id, actor=actor, reason=reason)
     # the school may have been the last one the quarter waited for
     transaction.on_commit(lambda quarter_id=report.quarter_id: close_quarter_if_done.delay(quarter_id))
+
+
+@transaction.atomic
+def plan_schools_add(*, plan_id: int, unit_ids: list[int], actor: AbstractBaseUser | None) -> int:
+    """The chosen schools join the plan (those already in it are left as they are); returns how many joined."""
+    joining = Unit.objects.filter(pk__in=unit_ids, kind__in=SCHOOL_KINDS).exclude(school_plans=plan_id)
+    if not unit_ids:
+        raise Invalid(_("Choose the schools to add."), {"schools": [_("Choose at least one school.")]})
+    added = [plan_school_add(plan_id=plan_id, unit_id=unit.pk, actor=actor) for unit in joining.order_by("code")]
+    return len(added)

@@ -37,6 +37,11 @@ class AuditAction(models.TextChoices):
     PERSON_DEACTIVATED = "person.deactivated", _("Person deactivated")
     PERSON_REACTIVATED = "person.reactivated", _("Person reactivated")
     ORG_IMPORTED = "org.imported", _("Units and people imported")
+    PLAN_SAVED = "plan.saved", _("Plan saved")
+    PLAN_SCHOOL_ADDED = "plan.school_added", _("School added to a plan")
+    PLAN_SCHOOL_REMOVED = "plan.school_removed", _("School taken out of a plan")
+    WORK_ITEM_SAVED = "work_item.saved", _("Work item saved")
+    CYCLE_ADDED = "cycle.added", _("Reporting cycle added")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
