@@ -94,7 +94,7 @@ def test_a_work_item_with_its_departments_and_figures(office, yunxi):
 def test_a_work_item_number_taken_or_a_department_of_another_bureau_is_refused(office, yunxi):
     taken = _work_item_form(yunxi, number="1")
     page = office.post(f"/console/plans/{yunxi.pk}/work-items/new/", taken)
-    assert page.status_code == 200 and "该计划已有同一编号的工作重点" in page.content.decode()
+    assert page.status_code == 200 and "该方案已有同一编号的工作重点" in page.content.decode()
     other = Unit.objects.create(code="elsewhere", name="外县股室", kind=UnitKind.DEPARTMENT)
     page = office.post(f"/console/plans/{yunxi.pk}/work-items/new/", _work_item_form(yunxi, number="99",
                                                                                        lead=str(other.pk)))
