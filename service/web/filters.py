@@ -12,8 +12,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from service.api.common import MAX_ID
+from workflows.plans.board import BoardQuery
 from workflows.plans.inbox import ORDERINGS, TABS
-from workflows.processes.models import HumanTaskState
+from workflows.processes.models import EscalationLevel, HumanTaskState
 
 ISO_DATE = ["%Y-%m-%d"]  # what a date input sends and the API takes; the ORM is given the parsed date
 
@@ -46,6 +47,36 @@ class InboxFilters(forms.Form):
 class EscalationAction(forms.Form):
     escalation = _id(_("Escalation"), required=True)
     action = forms.ChoiceField(label=_("Action"), choices=_choices(("acknowledge", "chase")))
+
+
+class BoardFilters(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=EscalationLevel.choices, required=False)
+    unit = _id(_("School"))
+    work_item = _id(_("Work item"))
+    period = forms.RegexField(label=_("Period"), regex=r"^[0-9]{1,9}-[1-4]$", required=False)
+    overdue = forms.IntegerField(label=_("Working days overdue, at least"), min_value=0, max_value=250,
+                                 required=False)
+    plan = _id(_("Plan"))
+    escalation = _id(_("Escalation"))
+    page = forms.IntegerField(label=_("Page"), min_value=1, max_value=100000, required=False)
+
+    def query(self) -> BoardQuery:
+        """The list's filters, parsed, for ``board_filtered``."""
+        data = self.cleaned_data
+        cycle, quarter = (int(part) for part in data["period"].split("-")) if data.get("period") else (None, None)
+        return BoardQuery(level=data.get("level") or "", unit=data.get("unit"), work_item=data.get("work_item"),
+                          cycle=cycle, quarter=quarter, overdue_at_least=data.get("overdue") or None,
+                          escalation=data.get("escalation"))
+
+
+class BoardChaseForm(forms.Form):
+    which = forms.ChoiceField(label=_("Which"), choices=_choices(("chosen", "all")))
+
+    def chosen(self) -> list[int] | None:
+        """The entries ticked (None: all the list's filters match)."""
+        if self.cleaned_data["which"] == "all":
+            return None
+        return [int(v) for v in self.data.getlist("escalation") if str(v).isdigit()][:1000]
 
 
 class DiagramFilters(forms.Form):

@@ -1,68 +1,141 @@
-"""The managers' board: escalations by level and unit, and a unit × work item traffic-light matrix."""
+"""The managers' board: counts by level × school and by work item, the filtered list of open
+escalations (most overdue first) with the reader's actions, the office's chase of many schools at
+once, completion and on-time charts with their tables, and the traffic-light matrix."""
 from __future__ import annotations
 
 from collections import defaultdict
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from workflows.org.roles import is_office
+from workflows.plans.board import (
+    LEVELS,
+    board_counts_by_unit,
+    board_counts_by_work_item,
+    board_entries,
+    board_filtered,
+    board_level_totals,
+    board_open,
+)
 from workflows.plans.calendar import WorkingCalendar
 from workflows.plans.lights import light_for, worst
-from workflows.plans.models import Plan
-from workflows.plans.scope import escalations_visible, tasks_visible
+from workflows.plans.models import CycleQuarter, Plan
+from workflows.plans.rates import plan_rates
+from workflows.plans.scope import tasks_visible
+from workflows.plans.services.board_chase import board_chase
 from workflows.processes.models import EscalationLevel, HumanTaskState
 from workflows.processes.services.escalations import escalation_acknowledge, escalation_chase
 
 from .common import attempt
-from .filters import EscalationAction, bad_request
+from .filters import BoardChaseForm, BoardFilters, EscalationAction, bad_request
 
-LEVELS = [EscalationLevel.REMINDER, EscalationLevel.CHASE, EscalationLevel.SUPERVISE]
+PAGE_SIZE = 50
 
 
 @login_required
 def board(request):
+    filters = BoardFilters(request.GET)
+    if not filters.is_valid():
+        return bad_request(request, filters, back=request.path)
     if request.method == "POST":
-        form = EscalationAction(request.POST)
+        return _act(request, filters)
+    query = filters.query()
+    rows = board_filtered(request.user, query).select_related(
+        "human_task__assignee", "instance__unit").defer("instance__state")
+    page = Paginator(rows, PAGE_SIZE).get_page(filters.cleaned_data.get("page"))
+    everything = board_open(request.user)
+    plan = _plan(filters.cleaned_data.get("plan"))
+    rates = plan_rates(plan) if plan else None
+    return render(request, "web/board.html", {
+        "filters": filters, "query": query, "page": page,
+        "entries": board_entries(request.user, list(page.object_list)),
+        "totals": [(level, EscalationLevel(level).label, n) for level, n in board_level_totals(everything).items()],
+        "by_unit": board_counts_by_unit(everything), "by_work_item": board_counts_by_work_item(everything),
+        "levels": [(level, EscalationLevel(level).label) for level in LEVELS],
+        "periods": CycleQuarter.objects.filter(opened_at__isnull=False, cycle__plan=plan).select_related(
+            "cycle").order_by("-cycle__year", "-quarter")[:8],
+        "work_items": plan.work_items.order_by("number") if plan else [], "plan": plan,
+        "plans": Plan.objects.order_by("-year", "code"), "office": is_office(request.user),
+        "rates": rates, "chart": _chart_data(rates) if rates else None,
+        "matrix": _matrix(request.user, plan) if plan else None,
+        "filtered_query": request.GET.urlencode()})
+
+
+def _act(request, filters: BoardFilters):
+    """One entry acknowledged or chased, or the office's chase of the ticked or all matching entries."""
+    back = f"{request.path}?{request.GET.urlencode()}"
+    if request.POST.get("which"):
+        form = BoardChaseForm(request.POST)
         if not form.is_valid():
-            return bad_request(request, form, back=reverse("web:board"))
-        pk = form.cleaned_data["escalation"]
-        if form.cleaned_data["action"] == "acknowledge":
-            attempt(request, lambda: escalation_acknowledge(escalation_id=pk, actor=request.user), _("Acknowledged."))
-        else:
-            attempt(request, lambda: escalation_chase(escalation_id=pk, actor=request.user), _("Reminder sent."))
-        return redirect("web:board")
-    now = timezone.now()
-    rows = escalations_visible(request.user).filter(closed_at__isnull=True).select_related(
-        "human_task__assignee", "human_task__instance", "target_unit", "instance__unit") \
-        .defer("instance__state", "human_task__instance__state").order_by("raised_at")
-    groups = {level: defaultdict(list) for level in LEVELS}
-    for row in rows:
-        row.age_days = (now - row.raised_at).days
-        groups[row.level][row.instance.unit.name if row.instance.unit else "—"].append(row)
-    levels = [{"level": level, "label": EscalationLevel(level).label,
-               "count": sum(len(v) for v in groups[level].values()), "units": sorted(groups[level].items())}
-              for level in LEVELS]
-    return render(request, "web/board.html", {"levels": levels, "matrix": _matrix(request.user)})
+            return bad_request(request, form, back=back)
+        done = []
+        ok, _errors = attempt(request, lambda: done.append(board_chase(
+            actor=request.user, query=filters.query(), chosen=form.chosen())), "")
+        if ok:
+            messages.get_messages(request).used = True  # the count below replaces the generic message
+            messages.success(request, _chase_message(done[0]))
+        return redirect(back)
+    form = EscalationAction(request.POST)
+    if not form.is_valid():
+        return bad_request(request, form, back=back)
+    pk = form.cleaned_data["escalation"]
+    if form.cleaned_data["action"] == "acknowledge":
+        attempt(request, lambda: escalation_acknowledge(escalation_id=pk, actor=request.user), _("Acknowledged."))
+    else:
+        attempt(request, lambda: escalation_chase(escalation_id=pk, actor=request.user), _("Reminder sent."))
+    return redirect(back)
 
 
-def _matrix(user) -> dict | None:
-    """Schools × work items (plus the quarterly report): the worst light of open tasks."""
-    plan = Plan.objects.order_by("-year").first()
-    if plan is None:
-        return None
+def _chase_message(done) -> str:
+    if done.in_background:
+        return ngettext("%(count)s late entry is being chased; the reminders are on their way.",
+                        "%(count)s late entries are being chased; the reminders are on their way.",
+                        done.escalations) % {"count": done.escalations}
+    return ngettext("Chased %(count)s entry: %(told)s people reminded.",
+                    "Chased %(count)s entries: %(told)s people reminded.", done.escalations) % {
+        "count": done.escalations, "told": done.told}
+
+
+def _chart_data(rates) -> dict:
+    """The charts' figures and words, embedded as JSON data (static/web/board_charts.js draws them)."""
+    def series(rows) -> dict:
+        return {"labels": [r.label for r in rows], "completion": [r.completion for r in rows],
+                "on_time": [r.punctuality for r in rows]}
+    return {"legend": {"completion": _("Completion rate") + " (%)", "on_time": _("On-time rate") + " (%)"},
+            "work_items": series(rates.work_items), "groups": series(rates.groups),
+            "quarters": series(rates.quarters)}
+
+
+def _plan(pk: int | None) -> Plan | None:
+    plans = Plan.objects.order_by("-year", "code")
+    return (plans.filter(pk=pk).first() if pk else None) or plans.first()
+
+
+def _matrix(user, plan: Plan) -> dict:
+    """Schools × work items (plus the quarterly report): the worst light of open tasks, each cell
+    linking to the school's most urgent task there."""
     items = list(plan.work_items.order_by("number"))
     calendar = WorkingCalendar()
     cells: dict = defaultdict(list)
     open_tasks = tasks_visible(user).filter(state=HumanTaskState.READY, instance__unit__in=plan.schools.all()) \
-        .values_list("instance__unit_id", "instance__refs", "due_at")
-    for unit_id, refs, due_at in open_tasks:
+        .values_list("pk", "instance__unit_id", "instance__refs", "due_at")
+    for pk, unit_id, refs, due_at in open_tasks:
         column = (refs or {}).get("work_item") or "report"
-        cells[(unit_id, column)].append(light_for(due_at, calendar=calendar))
-    schools = list(plan.schools.order_by("code"))
+        cells[(unit_id, column)].append((pk, due_at, light_for(due_at, calendar=calendar)))
     columns = ["report", *[i.pk for i in items]]
     return {"plan": plan, "items": items, "rows": [
-        {"school": s, "lights": [worst(cells.get((s.pk, c), [])) if cells.get((s.pk, c)) else "" for c in columns]}
-        for s in schools]}
+        {"school": s, "cells": [_cell(cells.get((s.pk, c), [])) for c in columns]}
+        for s in plan.schools.order_by("code")]}
+
+
+def _cell(tasks: list) -> dict:
+    """The worst light of a cell's open tasks, and the one due first (the one to look at)."""
+    if not tasks:
+        return {"light": "", "task": None}
+    urgent = min(tasks, key=lambda t: (t[1] is None, t[1] or 0, t[0]))
+    return {"light": worst(t[2] for t in tasks), "task": urgent[0]}

@@ -95,8 +95,8 @@ def test_after_the_due_date_the_board_shows_chase_and_supervise(site, login, clo
     timer_sweep()
     board = login("lili")
     board.goto(f"{site['url']}/board/")
-    chase = board.locator("section.level-chase .count").first.inner_text()
-    supervise = board.locator("section.level-supervise .count").first.inner_text()
+    chase = board.locator(".level-totals li.level-chase .count").inner_text()
+    supervise = board.locator(".level-totals li.level-supervise .count").inner_text()
     assert int(chase) >= 15 and int(supervise) >= 15
     look(board, "board-desktop")
     board.set_viewport_size(PHONE)

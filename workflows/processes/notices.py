@@ -78,7 +78,8 @@ def escalations_raised(escalations: list[Escalation], known: dict[tuple[int, str
         people = known.get((escalation.target_unit_id, escalation.target_role)) if escalation.target_role else None
         if people is None:
             people = holders(escalation.target_unit_id, escalation.target_role)
-        found.append(Notice(users=people, kind=NotificationKind.ESCALATION, link=f"/board/#escalation-{escalation.pk}",
+        link = f"/board/?escalation={escalation.pk}#escalation-{escalation.pk}"  # shown alone, whatever the page
+        found.append(Notice(users=people, kind=NotificationKind.ESCALATION, link=link,
                             template=ESCALATION_TEMPLATES.get(escalation.level, ESCALATION_TEMPLATES["supervise"]),
                             task=escalation.human_task, params={"task": escalation.name}))
     notify_many(found)

@@ -46,3 +46,13 @@ def route_thrown_events(source_instance_id: int, events: list[dict]) -> int:
             log.info("event %s %r from instance %s not delivered: %s", event["kind"], event["name"],
                      source_instance_id, exc.message)
     return delivered
+
+
+@shared_task(name="workflows.processes.tasks.chase_escalations", acks_late=True)
+def chase_escalations(escalation_ids: list[int], actor_id: int) -> int:
+    """Chase a batch of escalations for the office (the board's "chase all" on many schools)."""
+    from django.contrib.auth import get_user_model
+
+    from .services.escalations import escalations_chase
+
+    return escalations_chase(escalation_ids=escalation_ids, actor=get_user_model().objects.get(pk=actor_id)).chased

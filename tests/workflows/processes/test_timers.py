@@ -189,7 +189,7 @@ def test_a_chunk_of_different_instances_gives_each_its_own_rows(office_user, sch
                                                                               schools[code], None)
         assert reminder.human_task == ready(instance)[0]
         notices = list(Notification.objects.filter(kind=NotificationKind.ESCALATION).filter(
-            link=f"/board/#escalation-{reminder.pk}").values_list("user__username", flat=True))
+            link=f"/board/?escalation={reminder.pk}#escalation-{reminder.pk}").values_list("user__username", flat=True))
         assert notices == [principals[code].username]
     assert all(_fired_once(i) for i in deadlines)
     assert Notification.objects.filter(kind=NotificationKind.ESCALATION).count() == 2

@@ -1,6 +1,8 @@
 """Managers acknowledge escalations and chase the people who hold the late task."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from workflows.notifications.models import NotificationKind
 from workflows.notifications.services import notify
-from workflows.org.roles import office_or_holds
+from workflows.org.roles import is_office, office_or_holds
 
 from ..audit import audit_record
 from ..errors import Conflict, Forbidden, NotFound
@@ -64,3 +66,25 @@ def escalation_chase(*, escalation_id: int, actor: AbstractBaseUser) -> int:
     audit_record(action=AuditAction.CHASED, actor=actor, instance=escalation.instance,
                  detail={"escalation": escalation.pk, "told": told})
     return told
+
+
+@dataclass(frozen=True)
+class ChaseResult:
+    chased: int  # escalations chased
+    told: int  # people reminded
+    skipped: int  # closed meanwhile, or gone
+
+
+def escalations_chase(*, escalation_ids: list[int], actor: AbstractBaseUser) -> ChaseResult:
+    """The office chases many late schools at once: each escalation as ``escalation_chase`` (its own
+    transaction and audit event); one closed meanwhile is skipped, not an error."""
+    if not is_office(actor):
+        raise Forbidden(_("only the office chases many schools at once"))
+    chased = told = skipped = 0
+    for escalation_id in escalation_ids:
+        try:
+            told += escalation_chase(escalation_id=escalation_id, actor=actor)
+            chased += 1
+        except (Conflict, NotFound):
+            skipped += 1
+    return ChaseResult(chased=chased, told=told, skipped=skipped)

@@ -1,0 +1,51 @@
+"""The board page: filters narrow the list, a bad filter answers 400, only the office chases many
+schools at once, and each entry offers only the actions its reader may take."""
+from __future__ import annotations
+
+import pytest
+
+from workflows.processes.models import AuditAction, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_narrows_to_a_level_a_school_or_one_escalation(world, clients):
+    office = clients["office"]
+    everything = office.get("/board/").context["page"].paginator.count
+    assert everything >= 1
+    school = world.report_instance.unit_id
+    by_school = office.get("/board/", {"unit": school}).context["entries"]
+    assert by_school and all(e.escalation.instance.unit_id == school for e in by_school)
+    assert office.get("/board/", {"level": "supervise"}).context["page"].paginator.count == 0
+    single = office.get("/board/", {"escalation": world.escalation.pk}).context["entries"]
+    assert [e.escalation.pk for e in single] == [world.escalation.pk]
+
+
+@pytest.mark.parametrize("query", [{"level": "loud"}, {"overdue": "-1"}, {"period": "x-9"}, {"unit": "abc"}])
+def test_a_bad_filter_answers_400(query, clients):
+    answer = clients["office"].get("/board/", query)
+    assert answer.status_code == 400 and "部分取值无法识别" in answer.content.decode()
+
+
+def test_only_the_office_chases_many_schools_at_once(world, clients):
+    answer = clients["principal_a"].post("/board/", {"which": "all"}, follow=True)
+    assert "只有领导小组办公室可以批量催办" in answer.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditAction.CHASED).exists()
+    done = clients["office"].post(f"/board/?unit={world.report_instance.unit_id}",
+                                  {"which": "chosen", "escalation": [str(world.escalation.pk)]}, follow=True)
+    assert "已催办 1 条事项" in done.content.decode()
+    assert AuditEvent.objects.get(action=AuditAction.CHASED).detail["escalation"] == world.escalation.pk
+
+
+def test_an_entry_offers_only_the_actions_its_reader_may_take(world, clients):
+    from workflows.org.roles import office_or_holds
+
+    for role in ("office", "liaison_a", "principal_a"):
+        entries = clients[role].get("/board/").context["entries"]
+        assert entries, role
+        for entry in entries:
+            e = entry.escalation
+            assert entry.may_act == office_or_holds(world.users[role], unit_id=e.target_unit_id, role=e.target_role)
+            assert entry.may_acknowledge == (entry.may_act and e.acknowledged_at is None)
+    # the liaison's reminder is not the principal's to act on
+    assert any(not e.may_act for e in clients["principal_a"].get("/board/").context["entries"])
