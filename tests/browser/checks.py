@@ -148,8 +148,10 @@ def check_print(page, name: str) -> int:
     from tests.browser.conftest import SHOTS, VAR
 
     size = page.viewport_size
+    page.wait_for_load_state()  # its stylesheet read (a page just posted to may still be loading)
     page.emulate_media(media="print")
     try:
+        page.wait_for_function("() => matchMedia('print').matches")
         page.set_viewport_size({"width": A4_CONTENT_PX, "height": 1000})
         shown = page.evaluate("""() => [...document.querySelectorAll('header.top, main form, main button, .actions')]
           .filter(e => e.offsetParent !== null).map(e => e.tagName + '.' + e.className)""")
