@@ -26,7 +26,7 @@ from workflows.plans.calendar import WorkingCalendar
 from workflows.plans.lights import light_for, worst
 from workflows.plans.models import CycleQuarter, Plan
 from workflows.plans.rates import plan_rates
-from workflows.plans.scope import tasks_visible
+from workflows.plans.scope import sees_everything, tasks_visible
 from workflows.plans.services.board_chase import board_chase
 from workflows.processes.models import EscalationLevel, HumanTaskState
 from workflows.processes.services.escalations import escalation_acknowledge, escalation_chase
@@ -50,7 +50,8 @@ def board(request):
     page = Paginator(rows, PAGE_SIZE).get_page(filters.cleaned_data.get("page"))
     everything = board_open(request.user)
     plan = _plan(filters.cleaned_data.get("plan"))
-    rates = plan_rates(plan) if plan else None
+    # the rates count every school of the plan: for those who see the whole plan
+    rates = plan_rates(plan) if plan and sees_everything(request.user) else None
     return render(request, "web/board.html", {
         "filters": filters, "query": query, "page": page,
         "entries": board_entries(request.user, list(page.object_list)),

@@ -49,3 +49,9 @@ def test_an_entry_offers_only_the_actions_its_reader_may_take(world, clients):
             assert entry.may_acknowledge == (entry.may_act and e.acknowledged_at is None)
     # the liaison's reminder is not the principal's to act on
     assert any(not e.may_act for e in clients["principal_a"].get("/board/").context["entries"])
+
+
+def test_the_plan_wide_rates_are_shown_only_to_those_who_see_the_whole_plan(world, clients):
+    assert clients["office"].get("/board/").context["rates"] is not None
+    page = clients["principal_a"].get("/board/")
+    assert page.context["rates"] is None and 'id="chart-data"' not in page.content.decode()
