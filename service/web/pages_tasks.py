@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from workflows.plans.calendar import WorkingCalendar
-from workflows.plans.inbox import filter_choices, inbox_rows, tab_counts
+from workflows.plans.inbox import filter_choices
+from workflows.plans.inbox_pages import inbox_counts, inbox_page
 from workflows.plans.inbox_labels import RowLabel, row_labels
 from workflows.plans.lights import light_for, workdays_left
 from workflows.plans.report_view import FILL_STEP, report_view, values_to_fill
@@ -61,6 +61,9 @@ def _rows(tasks: list[HumanTask]) -> list[InboxRow]:
     return rows
 
 
+PAGE_SIZE = 30
+
+
 @login_required
 def inbox(request):
     params, filters = request.GET, InboxFilters(request.GET)
@@ -71,13 +74,13 @@ def inbox(request):
         return render(request, "web/inbox.html", {**context, "page": [], "rows": [], "problems": problems(filters)},
                       status=400)
     memberships = memberships_of(request.user.pk)
-    page = Paginator(inbox_rows(user=request.user, params=filters.params(), memberships=memberships), 30) \
-        .get_page(params.get("page"))
-    counts = tab_counts(user=request.user, memberships=memberships)
+    page = inbox_page(user=request.user, params=filters.params(), size=PAGE_SIZE, memberships=memberships,
+                      after=params.get("after", "")[:80])
     query = params.copy()
-    query.pop("page", None)
-    return render(request, "web/inbox.html", {**context, "page": page, "rows": _rows(list(page.object_list)),
-                                              "counts": counts, "query": query.urlencode()})
+    query.pop("after", None)
+    return render(request, "web/inbox.html", {
+        **context, "page": page, "rows": _rows(page.rows), "query": query.urlencode(),
+        "counts": inbox_counts(user=request.user, memberships=memberships), "later": bool(params.get("after"))})
 
 
 def _tabs() -> list[tuple[str, str]]:

@@ -141,16 +141,6 @@ class FirstPages:
                              + tuple(_SLOTTED_FILTERS[name] for name in filters))
 
 
-COUNT_BOUND = 1000  # counts stop here ("1000+"): an exact count of a huge inbox costs a scan
-
-
-def tab_counts(*, user: AbstractBaseUser, memberships: list[tuple[int, str]] | None = None) -> dict[str, int]:
-    """Each tab's number of tasks, up to COUNT_BOUND + 1 (shown as "1000+")."""
-    memberships = memberships_of(user.pk) if memberships is None else memberships
-    return {tab: inbox_rows(user=user, params={"tab": tab}, memberships=memberships)[:COUNT_BOUND + 1].count()
-            for tab in TABS}
-
-
 def filter_choices(user: AbstractBaseUser) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """The work items and cycles a person's inbox may be filtered by, by name (the ids stay in the query)."""
     from workflows.org.models import Membership

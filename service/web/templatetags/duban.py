@@ -48,7 +48,7 @@ def role(code: str) -> str:
 @register.filter
 def get_count(counts: dict, tab: str) -> str:
     """A tab's count, "1000+" past the bound the inbox counts to."""
-    from workflows.plans.inbox import COUNT_BOUND
+    from workflows.plans.inbox_pages import COUNT_BOUND
 
     value = (counts or {}).get(tab, 0)
     return f"{COUNT_BOUND}+" if value > COUNT_BOUND else str(value)
