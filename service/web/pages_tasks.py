@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from workflows.plans.calendar import WorkingCalendar
 from workflows.plans.inbox import filter_choices
-from workflows.plans.inbox_pages import inbox_counts, inbox_page
 from workflows.plans.inbox_labels import RowLabel, row_labels
+from workflows.plans.inbox_pages import inbox_counts, inbox_page
 from workflows.plans.lights import light_for, workdays_left
 from workflows.plans.report_view import FILL_STEP, report_view, values_to_fill
 from workflows.plans.school_task_view import REPORT_STEP, school_task_view
