@@ -91,7 +91,8 @@ def free_port() -> int:
 
 def server_environment() -> dict[str, str]:
     env = dict(os.environ, DATABASE_URL=database_url(), DJANGO_SETTINGS_MODULE="service.settings",
-               DUBAN_DEBUG="0", DUBAN_ALLOWED_HOSTS="127.0.0.1", DUBAN_SECRET_KEY=secrets.token_urlsafe(50),
+               DUBAN_DEBUG="0", DUBAN_ALLOWED_HOSTS="127.0.0.1",
+               DUBAN_SECRET_KEY=os.environ.get("DUBAN_SECRET_KEY") or secrets.token_urlsafe(50),
                DUBAN_CELERY_EAGER="0", DUBAN_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
                DUBAN_LOG_LEVEL="WARNING")
     env.pop("CELERY_BROKER_URL", None)  # the embedded broker under the harness's DUBAN_VAR_DIR

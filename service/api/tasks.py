@@ -14,12 +14,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflows.plans.calendar import WorkingCalendar
-from workflows.plans.inbox import FirstPages, inbox_rows
+from workflows.plans.inbox_pages import COUNT_BOUND, inbox_count, inbox_page
 from workflows.plans.lights import light_for, workdays_left
 from workflows.plans.scope import tasks_visible
 from workflows.processes.errors import Invalid
 from workflows.processes.forms import schema_for
 from workflows.processes.models import Attachment, HumanTask, HumanTaskState
+from workflows.processes.selectors import memberships_of
 from workflows.processes.services import human_tasks as svc
 from workflows.processes.services.attachments import ALLOWED, attachment_add, attachment_for_download
 
@@ -43,10 +44,6 @@ def row_of(task: HumanTask) -> tuple:
             task.name, task.documentation, task.lane, task.candidate_role, unit.name if unit else None,
             assignee.username if assignee else None, task.due_at, task.state, task.form_key, task.created_at,
             task.completed_at)
-
-
-def list_rows(rows):
-    return rows.select_related(None).values_list(*LIST_COLUMNS)
 
 
 class Stamps:
@@ -128,8 +125,6 @@ class TaskOut(serializers.ModelSerializer):
         return {"light": light_for(due_at, calendar=self._calendar(), workdays=left), "workdays_left": left}
 
 
-FIRST_PAGES = FirstPages(list_rows)  # an unfiltered first page: compiled queries
-
 TABS, LIGHTS, ORDERINGS = ["mine", "unit", "all", "done"], ["green", "yellow", "red"], ["due_at", "-due_at",
                                                                                        "created_at", "-created_at"]
 FILTERS = [
@@ -149,24 +144,41 @@ INBOX_QUERY = {"tab": serializers.ChoiceField(TABS), "state": serializers.Choice
                "unit": id_field(), "ordering": serializers.ChoiceField(ORDERINGS)}
 
 
-class TaskList(APIView):
-    pagination_class = Pagination
+InboxPageOut = inline_serializer("InboxPage", fields={
+    "count": serializers.IntegerField(help_text=f"tasks with these filters, counted up to {COUNT_BOUND}"),
+    "count_capped": serializers.BooleanField(help_text=f"true when there are more than {COUNT_BOUND}"),
+    "next": serializers.CharField(allow_null=True, help_text="the next page (its `after` cursor), if any"),
+    "previous": serializers.CharField(allow_null=True, help_text="the first page, on a later page"),
+    "results": TaskOut(many=True)})
 
-    @extend_schema(parameters=FILTERS, responses={200: TaskOut(many=True), **page_errors(400)})
+
+class TaskList(APIView):
+    @extend_schema(parameters=[*FILTERS, OpenApiParameter("after", str, description="the cursor a page's `next` "
+                                                          "carries"), OpenApiParameter("page_size", int)],
+                   responses={200: InboxPageOut, **page_errors(400)})
     def get(self, request):
-        """My inbox (paginated; a constant number of queries whatever the page size)."""
+        """My inbox, a page at a time after a cursor: the same cost whatever the inbox holds."""
         query(request, **INBOX_QUERY)
-        page = self.pagination_class()
-        size = page.get_page_size(request)
-        first = FIRST_PAGES(user=request.user, params=request.query_params, size=size)
-        page.first_rows = first.rows if first else None
-        if first and len(first.rows) < size:  # the whole inbox: no queryset, no count
-            rows = page.paginate_queryset(first.rows, request)
-        else:  # a full first page needs the queryset for its count; later pages and other filters for the rows
-            rows = page.paginate_queryset(list_rows(inbox_rows(
-                user=request.user, params=request.query_params, memberships=first.memberships if first else None)),
-                request)
-        return page.get_paginated_response(TaskOut(rows, many=True, context={"request": request}).data)
+        params, size = request.query_params, Pagination().get_page_size(request)
+        after = params.get("after", "")[:80]
+        memberships = memberships_of(request.user.pk)
+        page = inbox_page(user=request.user, params=params, size=size, after=after, memberships=memberships)
+        count = len(page.rows) if not after and not page.after else inbox_count(
+            user=request.user, params=params, memberships=memberships)
+        return Response({
+            "count": min(count, COUNT_BOUND), "count_capped": count > COUNT_BOUND,
+            "next": _page_url(request, page.after) if page.after else None,
+            "previous": _page_url(request, "") if after else None,
+            "results": TaskOut(page.rows, many=True, context={"request": request}).data})
+
+
+def _page_url(request, after: str) -> str:
+    params = request.query_params.copy()
+    params.pop("after", None)
+    params.pop("page", None)
+    if after:
+        params["after"] = after
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}" if params else request.path)
 
 
 def _visible_task(request, pk: int) -> HumanTask:

@@ -1,15 +1,12 @@
 """The inbox query with its filters, shared by the API and the pages."""
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from collections.abc import Mapping
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from workflows.compiled import CompiledQuery
 from workflows.processes.models import HumanTask
 from workflows.processes.selectors import LIST_DEFERRED, inbox_of, memberships_of
 
@@ -81,64 +78,6 @@ def _filtered(rows: QuerySet[HumanTask], params: Mapping[str, str | int]) -> Que
     ordering = params.get("ordering") if params.get("ordering") in ORDERINGS else "due_at"
     return rows.select_related("instance__definition", "instance__unit", "candidate_unit", "assignee") \
         .defer(*LIST_DEFERRED).order_by(ordering, "id")
-
-
-# What a first page the compiled path serves may carry; the filters it takes, with their slot types.
-_PLAIN_PARAMS = frozenset({"tab", "ordering", "page", "page_size"})  # "q" (a search) takes the generic path
-_SLOTTED_FILTERS = {"state": str, "unit": int}
-
-
-class FirstPage(NamedTuple):
-    rows: list[HumanTask]
-    memberships: list[tuple[int, str]]  # as read for the page (``inbox_rows`` takes them for a count)
-
-
-class FirstPages:
-    """The first page of an inbox (what nearly every request reads), by compiled queries.
-
-    The page is ``columns(inbox_rows(...))[:size]``, the rows the generic path gives, but its SQL is
-    built once per shape: the tab, the ordering, the page size, which of the state and unit filters
-    are set, and how many memberships and distinct roles the person has. Building and compiling the
-    inbox query each time cost Django more than PostgreSQL takes to run it. Other filters (their
-    values are dates, times or JSON), the done tab and later pages take the generic path.
-    """
-
-    def __init__(self, columns: Callable[[QuerySet], QuerySet]):
-        self._columns = columns
-        self._queries: dict[tuple, CompiledQuery] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, *, user: AbstractBaseUser, params: Mapping[str, str], size: int) -> FirstPage | None:
-        """The page's rows (and the memberships read for them), or None where the generic path must answer."""
-        tab = params.get("tab") or "all"
-        filters = sorted(name for name in _SLOTTED_FILTERS if params.get(name))
-        if not set(params) <= _PLAIN_PARAMS | set(_SLOTTED_FILTERS) or params.get("page", "1") not in ("", "1") \
-                or tab not in TABS or tab == "done" or (params.get("unit") and not params["unit"].isdigit()):
-            return None
-        ordering = params.get("ordering") if params.get("ordering") in ORDERINGS else "due_at"
-        memberships = memberships_of(user.pk) if tab != "mine" else []
-        roles = sorted({role for _, role in memberships})
-        query = self._query((tab, ordering, size, tuple(filters), len(memberships), len(roles)))
-        rows = query(user.pk, *(value for membership in memberships for value in membership), *roles,
-                     *(_SLOTTED_FILTERS[name](params[name]) for name in filters))
-        return FirstPage(rows, memberships)
-
-    def _query(self, shape: tuple) -> CompiledQuery:
-        if shape not in self._queries:
-            with self._lock:
-                self._queries.setdefault(shape, self._compiled(*shape))
-        return self._queries[shape]
-
-    def _compiled(self, tab: str, ordering: str, size: int, filters: tuple[str, ...], memberships: int,
-                  roles: int) -> CompiledQuery:
-        def build(user_id, *values):
-            pairs = list(zip(values[:2 * memberships:2], values[1:2 * memberships:2], strict=True))
-            role_values = list(values[2 * memberships:2 * memberships + roles])
-            params = {"tab": tab, "ordering": ordering, **dict(zip(filters, values[2 * memberships + roles:],
-                                                                     strict=True))}
-            return self._columns(_filtered(_tab_rows(tab, user_id, pairs, role_values), params))[:size]
-        return CompiledQuery(build, slots=(int,) + (int, str) * memberships + (str,) * roles
-                             + tuple(_SLOTTED_FILTERS[name] for name in filters))
 
 
 def filter_choices(user: AbstractBaseUser) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from workflows.processes.models import HumanTask, HumanTaskState
@@ -30,7 +31,8 @@ class InboxPage:
 
 def _sources(tab: str, user_id: int, memberships: list[tuple[int, str]]) -> list[QuerySet[HumanTask]]:
     """One query per index range the tab reads: the reader's own tasks, and the unclaimed ones of each
-    unit-role pair they hold (a task for a unit with no role named goes to all its members)."""
+    unit-role pair they hold (a task for a unit with no role named goes to all its members). No task
+    is in two sources: assigned or not, and each unclaimed one has one unit and one role."""
     if tab == "done":
         return [HumanTask.objects.filter(completed_by_id=user_id)]
     ready = HumanTask.objects.filter(state=HumanTaskState.READY)
@@ -72,6 +74,14 @@ def _cursor(text: str) -> tuple[dt.datetime | None, int] | None:
         return None
 
 
+def _joined(heads: list[QuerySet]) -> list[tuple]:
+    """The rows of every source (the sources never share a task), in one UNION ALL where the database
+    takes ordered and limited parts in one (PostgreSQL), else one query per source (SQLite)."""
+    if len(heads) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        return list(heads[0].union(*heads[1:], all=True))
+    return [row for head in heads for row in head]
+
+
 def _sort_key(field: str, descending: bool):
     def key(row: tuple[int, dt.datetime | None]) -> tuple:
         pk, value = row
@@ -92,10 +102,7 @@ def inbox_page(*, user: AbstractBaseUser, params: Mapping[str, str], size: int, 
     start = _after(field, descending, _cursor(after))
     heads = [_filtered(source, params).filter(start).order_by(*order).values_list("pk", field)[:size + 1]
              for source in _sources(tab, user.pk, memberships)]
-    if not heads:  # the unit tab of someone in no unit
-        return InboxPage(rows=[], after="")
-    found = heads[0].union(*heads[1:], all=True) if len(heads) > 1 else heads[0]
-    keys = sorted(set(found), key=_sort_key(field, descending))[:size + 1]
+    keys = sorted(_joined(heads), key=_sort_key(field, descending))[:size + 1]
     shown = keys[:size]
     rows = HumanTask.objects.filter(pk__in=[pk for pk, _ in shown]).select_related(
         "instance__definition", "instance__unit", "candidate_unit", "assignee").defer(*LIST_DEFERRED).in_bulk()
@@ -104,16 +111,20 @@ def inbox_page(*, user: AbstractBaseUser, params: Mapping[str, str], size: int, 
                      after=f"{last[1].isoformat() if last[1] else ''}~{last[0]}" if last else "")
 
 
-def inbox_counts(*, user: AbstractBaseUser, memberships: list[tuple[int, str]] | None = None) -> dict[str, int]:
-    """Each tab's number of tasks, up to COUNT_BOUND + 1 (shown as "1000+"), each source read only
-    that far."""
+def inbox_count(*, user: AbstractBaseUser, params: Mapping[str, str],
+                memberships: list[tuple[int, str]] | None = None) -> int:
+    """How many tasks the inbox holds with these filters, up to COUNT_BOUND + 1 (shown as "1000+"),
+    each source read only that far; a task in two sources counts once."""
+    tab = params.get("tab") if params.get("tab") in TABS else "all"
     memberships = memberships_of(user.pk) if memberships is None else memberships
-    counts = {}
-    for tab in TABS:
-        heads = [source.values("pk")[:COUNT_BOUND + 1] for source in _sources(tab, user.pk, memberships)]
-        if not heads:
-            counts[tab] = 0
-            continue
-        union = heads[0].union(*heads[1:]) if len(heads) > 1 else heads[0]  # a task in two sources counts once
-        counts[tab] = min(union.count(), COUNT_BOUND + 1)
-    return counts
+    heads = [_filtered(source, params).values_list("pk")[:COUNT_BOUND + 1]
+             for source in _sources(tab, user.pk, memberships)]
+    if len(heads) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        return min(heads[0].union(*heads[1:], all=True).count(), COUNT_BOUND + 1)
+    return min(sum(head.count() for head in heads), COUNT_BOUND + 1)
+
+
+def inbox_counts(*, user: AbstractBaseUser, memberships: list[tuple[int, str]] | None = None) -> dict[str, int]:
+    """Each tab's bounded count (``inbox_count``)."""
+    memberships = memberships_of(user.pk) if memberships is None else memberships
+    return {tab: inbox_count(user=user, params={"tab": tab}, memberships=memberships) for tab in TABS}
