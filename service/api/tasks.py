@@ -163,13 +163,19 @@ class TaskList(APIView):
         after = params.get("after", "")[:80]
         memberships = memberships_of(request.user.pk)
         page = inbox_page(user=request.user, params=params, size=size, after=after, memberships=memberships)
-        count = len(page.rows) if not after and not page.after else inbox_count(
+        count = len(page.ids) if not after and not page.after else inbox_count(
             user=request.user, params=params, memberships=memberships)
         return Response({
             "count": min(count, COUNT_BOUND), "count_capped": count > COUNT_BOUND,
             "next": _page_url(request, page.after) if page.after else None,
             "previous": _page_url(request, "") if after else None,
-            "results": TaskOut(page.rows, many=True, context={"request": request}).data})
+            "results": TaskOut(_list_rows(page.ids), many=True, context={"request": request}).data})
+
+
+def _list_rows(ids: list[int]) -> list[tuple]:
+    """The page's tasks as list rows (``LIST_COLUMNS``), in the page's order."""
+    found = {row[0]: row for row in HumanTask.objects.filter(pk__in=ids).values_list(*LIST_COLUMNS)}
+    return [found[pk] for pk in ids]
 
 
 def _page_url(request, after: str) -> str:

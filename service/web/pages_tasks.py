@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from workflows.plans.calendar import WorkingCalendar
 from workflows.plans.inbox import filter_choices
 from workflows.plans.inbox_labels import RowLabel, row_labels
-from workflows.plans.inbox_pages import inbox_counts, inbox_page
+from workflows.plans.inbox_pages import inbox_counts, inbox_page, inbox_tasks
 from workflows.plans.lights import light_for, workdays_left
 from workflows.plans.report_view import FILL_STEP, report_view, values_to_fill
 from workflows.plans.school_task_view import REPORT_STEP, school_task_view
@@ -79,7 +79,7 @@ def inbox(request):
     query = params.copy()
     query.pop("after", None)
     return render(request, "web/inbox.html", {
-        **context, "page": page, "rows": _rows(page.rows), "query": query.urlencode(),
+        **context, "page": page, "rows": _rows(inbox_tasks(page.ids)), "query": query.urlencode(),
         "counts": inbox_counts(user=request.user, memberships=memberships), "later": bool(params.get("after"))})
 
 

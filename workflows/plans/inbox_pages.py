@@ -25,7 +25,7 @@ COUNT_BOUND = 1000  # counts stop here ("1000+")
 
 @dataclass(frozen=True)
 class InboxPage:
-    rows: list[HumanTask]
+    ids: list[int]  # the page's tasks, in order (``inbox_tasks`` reads them as models)
     after: str  # where the next page starts ("" when this is the last)
 
 
@@ -104,11 +104,16 @@ def inbox_page(*, user: AbstractBaseUser, params: Mapping[str, str], size: int, 
              for source in _sources(tab, user.pk, memberships)]
     keys = sorted(_joined(heads), key=_sort_key(field, descending))[:size + 1]
     shown = keys[:size]
-    rows = HumanTask.objects.filter(pk__in=[pk for pk, _ in shown]).select_related(
-        "instance__definition", "instance__unit", "candidate_unit", "assignee").defer(*LIST_DEFERRED).in_bulk()
     last = shown[-1] if shown and len(keys) > size else None
-    return InboxPage(rows=[rows[pk] for pk, _ in shown],
+    return InboxPage(ids=[pk for pk, _ in shown],
                      after=f"{last[1].isoformat() if last[1] else ''}~{last[0]}" if last else "")
+
+
+def inbox_tasks(ids: list[int]) -> list[HumanTask]:
+    """A page's tasks as models with what a list shows of them, in the page's order."""
+    found = HumanTask.objects.filter(pk__in=ids).select_related(
+        "instance__definition", "instance__unit", "candidate_unit", "assignee").defer(*LIST_DEFERRED).in_bulk()
+    return [found[pk] for pk in ids]
 
 
 def inbox_count(*, user: AbstractBaseUser, params: Mapping[str, str],
