@@ -46,7 +46,9 @@ def board(request):
         return _act(request, filters)
     query = filters.query()
     rows = board_filtered(request.user, query).select_related(
-        "human_task__assignee", "instance__unit").defer("instance__state")
+        "human_task__assignee", "human_task__instance__definition", "instance__unit").defer(
+        "instance__state", "human_task__instance__state", "human_task__instance__definition__spec",
+        "human_task__instance__definition__forms_json")
     page = Paginator(rows, PAGE_SIZE).get_page(filters.cleaned_data.get("page"))
     everything = board_open(request.user)
     plan = _plan(filters.cleaned_data.get("plan"))
@@ -63,7 +65,7 @@ def board(request):
         "work_items": plan.work_items.order_by("number") if plan else [], "plan": plan,
         "plans": Plan.objects.order_by("-year", "code"), "office": is_office(request.user),
         "rates": rates, "chart": _chart_data(rates) if rates else None,
-        "matrix": _matrix(request.user, plan) if plan else None,
+        "matrix": _matrix(request.user, plan, page.object_list) if plan else None,
         "filtered_query": request.GET.urlencode()})
 
 
@@ -117,13 +119,20 @@ def _plan(pk: int | None) -> Plan | None:
     return (plans.filter(pk=pk).first() if pk else None) or plans.first()
 
 
-def _matrix(user, plan: Plan) -> dict:
+MATRIX_ALL_SCHOOLS = 200  # a larger plan's matrix shows the schools of the list's page
+
+
+def _matrix(user, plan: Plan, entries) -> dict:
     """Schools × work items (plus the quarterly report): the worst light of open tasks, each cell
-    linking to the school's most urgent task there."""
+    linking to the school's most urgent task there. Every school of a plan up to 200 schools; in a
+    larger one, those of the entries listed (the list's filters choose them)."""
     items = list(plan.work_items.order_by("number"))
+    schools = plan.schools.order_by("code")
+    if plan.schools.count() > MATRIX_ALL_SCHOOLS:
+        schools = schools.filter(pk__in={e.instance.unit_id for e in entries})
     calendar = WorkingCalendar()
     cells: dict = defaultdict(list)
-    open_tasks = tasks_visible(user).filter(state=HumanTaskState.READY, instance__unit__in=plan.schools.all()) \
+    open_tasks = tasks_visible(user).filter(state=HumanTaskState.READY, instance__unit__in=schools) \
         .values_list("pk", "instance__unit_id", "instance__refs", "due_at")
     for pk, unit_id, refs, due_at in open_tasks:
         column = (refs or {}).get("work_item") or "report"
@@ -131,7 +140,7 @@ def _matrix(user, plan: Plan) -> dict:
     columns = ["report", *[i.pk for i in items]]
     return {"plan": plan, "items": items, "rows": [
         {"school": s, "cells": [_cell(cells.get((s.pk, c), [])) for c in columns]}
-        for s in plan.schools.order_by("code")]}
+        for s in schools]}
 
 
 def _cell(tasks: list) -> dict:

@@ -82,12 +82,14 @@ def board_filtered(user: AbstractBaseUser, query: BoardQuery, *,
 
 
 def board_counts_by_unit(rows: QuerySet[Escalation]) -> list[CountRow]:
-    """Open escalations per school and level, the schools with the most first (the top ones)."""
+    """Open escalations per level of the schools with the most (the top ones, found in the database)."""
+    top = list(rows.values_list("instance__unit_id").annotate(n=Count("pk")).order_by("-n", "instance__unit_id")
+               .values_list("instance__unit_id", flat=True)[:TOP_UNITS])
     table: dict[int | None, CountRow] = {}
-    for unit_id, name, level, count in rows.values_list("instance__unit_id", "instance__unit__name", "level") \
-            .annotate(n=Count("pk")).order_by():
+    for unit_id, name, level, count in rows.filter(instance__unit_id__in=top).values_list(
+            "instance__unit_id", "instance__unit__name", "level").annotate(n=Count("pk")).order_by():
         table.setdefault(unit_id, CountRow(unit_id, name or "")).counts[level] = count
-    return sorted(table.values(), key=lambda row: (-row.total, row.label))[:TOP_UNITS]
+    return sorted(table.values(), key=lambda row: (-row.total, row.label))
 
 
 def board_counts_by_work_item(rows: QuerySet[Escalation]) -> list[CountRow]:
