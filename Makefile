@@ -49,6 +49,8 @@ bench: install
 	$(BENCH_PG) $(PY) -m benchmarks.http_load
 	$(BENCH_PG) $(PY) -m benchmarks.summary_exports 10000
 	$(BENCH_PG) $(PY) -m benchmarks.http_single
+	$(BENCH_PG) $(PY) -m benchmarks.inbox_held
+	$(BENCH_PG) $(PY) -m benchmarks.board
 	DATABASE_URL= $(PY) -m benchmarks.inbox 10000 1000 100
 	DATABASE_URL= $(PY) -m benchmarks.completion_vs_fanout 10 100
 	$(PY) -m benchmarks.script_sandbox 2000
