@@ -11,13 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows.org.imports import template_workbook
-from workflows.plans.models import Plan
-from workflows.plans.services.org_import import org_import_apply, org_import_preview
+from workflows.plans.models import ImportJob, Plan
+from workflows.plans.services.org_import import org_import_preview, org_import_start
 from workflows.processes.errors import Invalid
 
 from .common import attempt, require_office
@@ -61,20 +61,29 @@ def org_import(request):
 
 
 def _apply(request, context):
+    """The previewed file goes to the workers; the job's page follows it to its result."""
     token = request.POST.get("token", "")
     if not TOKEN.match(token) or not default_storage.exists(_path(token)):
         messages.error(request, _("The previewed file is gone; upload it again."))
         return redirect("web:org_import")
     with default_storage.open(_path(token)) as stored:
         content = stored.read()
-    plan = request.POST.get("plan", "")
-    ok, _errors = attempt(request, lambda: org_import_apply(content=content, actor=request.user,
-                                                            plan_id=int(plan) if plan.isdigit() else None),
-                          _("The units and people were imported."))
-    if ok:
-        default_storage.delete(_path(token))
-        return redirect("web:people")
-    return redirect("web:org_import")
+    plan, started = request.POST.get("plan", ""), []
+    ok, _errors = attempt(request, lambda: started.append(org_import_start(
+        content=content, name=request.POST.get("name", "")[:255], actor=request.user,
+        plan_id=int(plan) if plan.isdigit() else None)), _("The import is under way."))
+    if not ok:
+        return redirect("web:org_import")
+    default_storage.delete(_path(token))
+    return redirect("web:org_import_job", pk=started[0].pk)
+
+
+@login_required
+def org_import_job(request, pk: int):
+    """An import as the workers carry it out: refreshed until it is done, then what it changed."""
+    require_office(request)
+    job = get_object_or_404(ImportJob.objects.select_related("plan"), pk=pk)
+    return render(request, "web/org_import_job.html", {"job": job, "Status": ImportJob.Status})
 
 
 def _path(token: str) -> str:

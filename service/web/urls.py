@@ -42,6 +42,7 @@ urlpatterns = [
     path("console/people/", pages_people.people, name="people"),
     path("console/import/", pages_import.org_import, name="org_import"),
     path("console/import/template.xlsx", pages_import.template, name="org_import_template"),
+    path("console/import/<int:pk>/", pages_import.org_import_job, name="org_import_job"),
     path("console/people/<int:pk>/", pages_people.person, name="person"),
     path("console/calendar/", pages_calendar.holiday_calendar, name="holiday_calendar"),
     path("console/extensions/", pages_extensions.extensions, name="extensions"),

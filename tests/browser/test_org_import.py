@@ -60,7 +60,9 @@ def test_the_office_imports_a_bureau_from_an_xlsx(site, login, tmp_path):
     office.select_option("form.card #i-plan", label=site["plan"].title)
     office.click("button[value=apply]")
     office.wait_for_load_state()
-    assert "单位和人员已导入" in office.locator("p.msg.success").inner_text()
+    assert "单位和人员已导入：新增 96 行" in office.locator("p.import-state").inner_text()  # followed to its end
+    look(office, "import-done-desktop", TYPED)
+    office.click("section.import-job a[href$='/console/people/']")
     look(office, "imported-people-desktop")
     assert Unit.objects.filter(code__startswith="linxi-s", parent__code="linxi").count() == 30
     assert site["plan"].schools.filter(code__startswith="linxi-s").count() == 30

@@ -31,7 +31,7 @@ def _import_units(site, login, tmp_path) -> None:
     office.wait_for_load_state()
     office.click("button[value=apply]")
     office.wait_for_load_state()
-    assert "单位和人员已导入" in office.locator("p.msg.success").inner_text()
+    assert "单位和人员已导入" in office.locator("p.import-state").inner_text()
 
 
 def _new_plan(office, site) -> None:

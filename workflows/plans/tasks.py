@@ -36,3 +36,11 @@ def work_item_all_done(run_id: int) -> bool:
     from .services.work_items import run_notify_if_done
 
     return run_notify_if_done(run_id=run_id)
+
+
+@shared_task(name="workflows.plans.tasks.run_org_import", acks_late=True)
+def run_org_import(job_id: int) -> bool:
+    """Import a previewed file of units and people for the office (its page follows the job)."""
+    from .services.org_import import org_import_run
+
+    return org_import_run(job_id=job_id)

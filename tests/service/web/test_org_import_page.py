@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.org_workbook import bureau_workbook
 from workflows.org.models import Unit
+from workflows.plans.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +26,35 @@ def test_bad_uploads_and_tokens_change_nothing(clients):
     assert not Unit.objects.filter(code__startswith="linxi").exists()
 
 
-def test_a_preview_then_its_import(clients):
+def test_a_preview_then_its_import(clients, django_capture_on_commit_callbacks):
     office = clients["office"]
     page = office.post("/console/import/", {"_action": "preview",
                                             "file": SimpleUploadedFile("临溪.xlsx", bureau_workbook(3))})
     token = page.context["token"]
     assert page.context["preview"].new == 15 and not Unit.objects.filter(code="linxi").exists()
-    answer = office.post("/console/import/", {"_action": "apply", "token": token})
-    assert answer.status_code == 302 and answer["Location"] == "/console/people/"
-    assert Unit.objects.filter(code__startswith="linxi-s").count() == 3
+    with django_capture_on_commit_callbacks(execute=True) as handed:  # the job goes to the workers on commit
+        answer = office.post("/console/import/", {"_action": "apply", "token": token, "name": "临溪.xlsx"})
+    assert len(handed) == 1
+    job = ImportJob.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == f"/console/import/{job.pk}/"
+    assert Unit.objects.filter(code__startswith="linxi-s").count() == 3  # the worker ran it (eager in tests)
+    page = office.get(answer["Location"]).content.decode()
+    assert "单位和人员已导入：新增 15 行" in page and 'http-equiv="refresh"' not in page
+    assert (job.status, job.name, job.counts["new"]) == ("done", "临溪.xlsx", 15) and job.finished_at
+
+
+def test_an_import_runs_once_and_a_file_changed_since_its_preview_fails_in_words(clients, office_user):
+    from workflows.plans.services.org_import import org_import_run
+
+    job = ImportJob.objects.create(created_by=office_user, name="x.xlsx", content=bureau_workbook(3, bad_row=True))
+    waiting = clients["office"].get(f"/console/import/{job.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in waiting and "<progress" in waiting  # the page follows the job
+    assert clients["liaison_a"].get(f"/console/import/{job.pk}/").status_code == 403
+    assert org_import_run(job_id=job.pk) is True and org_import_run(job_id=job.pk) is False
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("failed", "problems") and not Unit.objects.filter(code="linxi").exists()
+    page = clients["office"].get(f"/console/import/{job.pk}/").content.decode()
+    assert "未保存任何内容" in page and 'http-equiv="refresh"' not in page
 
 
 @pytest.mark.parametrize("role", ["lead_dept", "principal_a", "liaison_b"])

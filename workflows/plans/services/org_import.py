@@ -1,21 +1,23 @@
 """The office imports units and people from its XLSX (``org.imports``): previewed first, then saved
-with one audit event; the new schools may join one of the plans at once."""
+by a worker (``org_import_start``, ``org_import_run``) with one audit event; the new schools may join
+one of the plans at once."""
 from __future__ import annotations
 
 import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows.org import imports
 from workflows.org.models import Unit
 from workflows.org.roles import is_office
 from workflows.processes.audit import audit_record
-from workflows.processes.errors import Forbidden, Invalid
+from workflows.processes.errors import Forbidden, Invalid, ServiceError
 from workflows.processes.models import AuditAction
 
-from ..models import Plan
+from ..models import ImportJob, Plan
 from .plan_schools import plan_school_add
 from .seed import SCHOOL_KINDS
 
@@ -48,6 +50,42 @@ def org_import_apply(*, content: bytes, actor: AbstractBaseUser, plan_id: int | 
         "updated": result.count(imports.UPDATE), "unchanged": result.count(imports.UNCHANGED),
         "plan": plan.code if plan else "", "joined": len(joined) if plan else 0})
     return result
+
+
+@transaction.atomic
+def org_import_start(*, content: bytes, name: str, actor: AbstractBaseUser, plan_id: int | None = None) -> ImportJob:
+    """Hand a previewed file to the workers (the job carries it: web and workers need share no disk);
+    the office's page follows the job."""
+    from ..tasks import run_org_import
+
+    _require_office(actor)
+    if plan_id and not Plan.objects.filter(pk=plan_id).exists():
+        raise Invalid(_("There is no such plan."), {"plan": [_("Choose a plan.")]})
+    job = ImportJob.objects.create(created_by=actor, name=name[:255], content=content, plan_id=plan_id or None)
+    transaction.on_commit(lambda: run_org_import.delay(job.pk))
+    return job
+
+
+def org_import_run(*, job_id: int) -> bool:
+    """The worker's part: import the job's file (all or nothing), record the outcome; safe to run twice
+    (a job already taken is left alone). Returns whether this call ran it."""
+    if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.WAITING).update(
+            status=ImportJob.Status.RUNNING, started_at=timezone.now()):
+        return False
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    outcome = {"status": ImportJob.Status.FAILED, "finished_at": timezone.now(), "content": b""}
+    try:
+        result = org_import_apply(content=bytes(job.content), actor=job.created_by, plan_id=job.plan_id)
+    except Invalid:  # the file changed since its preview, or the plan went
+        ImportJob.objects.filter(pk=job_id).update(**outcome, error="problems")
+        return True
+    except ServiceError:  # no longer the office's
+        ImportJob.objects.filter(pk=job_id).update(**outcome, error="refused")
+        return True
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.DONE, finished_at=timezone.now(), content=b"", counts={
+            kind: result.count(kind) for kind in (imports.NEW, imports.UPDATE, imports.UNCHANGED)})
+    return True
 
 
 def _require_office(actor: AbstractBaseUser) -> None:
