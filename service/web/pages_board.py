@@ -21,6 +21,7 @@ from workflows.plans.board import (
     board_filtered,
     board_level_totals,
     board_open,
+    board_rows,
 )
 from workflows.plans.calendar import WorkingCalendar
 from workflows.plans.lights import light_for, worst
@@ -45,27 +46,27 @@ def board(request):
     if request.method == "POST":
         return _act(request, filters)
     query = filters.query()
-    rows = board_filtered(request.user, query).select_related(
-        "human_task__assignee", "human_task__instance__definition", "instance__unit").defer(
-        "instance__state", "human_task__instance__state", "human_task__instance__definition__spec",
-        "human_task__instance__definition__forms_json")
-    page = Paginator(rows, PAGE_SIZE).get_page(filters.cleaned_data.get("page"))
+    # the page's ids by a narrow query (an index walk by due date), then those rows in full
+    page = Paginator(board_filtered(request.user, query).values_list("pk", flat=True), PAGE_SIZE).get_page(
+        filters.cleaned_data.get("page"))
+    listed = board_rows(list(page.object_list))
     everything = board_open(request.user)
+    by_item = board_counts_by_work_item(everything)
     plan = _plan(filters.cleaned_data.get("plan"))
     # the rates count every school of the plan: for those who see the whole plan
     rates = plan_rates(plan) if plan and sees_everything(request.user) else None
     return render(request, "web/board.html", {
         "filters": filters, "query": query, "page": page,
-        "entries": board_entries(request.user, list(page.object_list)),
-        "totals": [(level, EscalationLevel(level).label, n) for level, n in board_level_totals(everything).items()],
-        "by_unit": board_counts_by_unit(everything), "by_work_item": board_counts_by_work_item(everything),
+        "entries": board_entries(request.user, listed),
+        "totals": [(level, EscalationLevel(level).label, n) for level, n in board_level_totals(by_item).items()],
+        "by_unit": board_counts_by_unit(everything), "by_work_item": by_item,
         "levels": [(level, EscalationLevel(level).label) for level in LEVELS],
         "periods": CycleQuarter.objects.filter(opened_at__isnull=False, cycle__plan=plan).select_related(
             "cycle").order_by("-cycle__year", "-quarter")[:8],
         "work_items": plan.work_items.order_by("number") if plan else [], "plan": plan,
         "plans": Plan.objects.order_by("-year", "code"), "office": is_office(request.user),
         "rates": rates, "chart": _chart_data(rates) if rates else None,
-        "matrix": _matrix(request.user, plan, page.object_list) if plan else None,
+        "matrix": _matrix(request.user, plan, listed) if plan else None,
         "filtered_query": request.GET.urlencode()})
 
 

@@ -81,6 +81,15 @@ def board_filtered(user: AbstractBaseUser, query: BoardQuery, *,
     return rows.order_by(F("human_task__due_at").asc(nulls_last=True), "raised_at", "pk")
 
 
+def board_rows(ids: list[int]) -> list[Escalation]:
+    """A page's escalations, in the order of ``ids``, with what an entry shows."""
+    found = Escalation.objects.filter(pk__in=ids).select_related(
+        "human_task__assignee", "human_task__instance__definition", "instance__unit").defer(
+        "instance__state", "human_task__instance__state", "human_task__instance__definition__spec",
+        "human_task__instance__definition__forms_json").in_bulk()
+    return [found[pk] for pk in ids]
+
+
 def board_counts_by_unit(rows: QuerySet[Escalation]) -> list[CountRow]:
     """Open escalations per level of the schools with the most (the top ones, found in the database)."""
     top = list(rows.values_list("instance__unit_id").annotate(n=Count("pk")).order_by("-n", "instance__unit_id")
@@ -103,9 +112,9 @@ def board_counts_by_work_item(rows: QuerySet[Escalation]) -> list[CountRow]:
                   key=lambda row: (row.key is not None, -row.total))
 
 
-def board_level_totals(rows: QuerySet[Escalation]) -> dict[str, int]:
-    found = dict(rows.values_list("level").annotate(n=Count("pk")).order_by())
-    return {level: found.get(level, 0) for level in LEVELS}
+def board_level_totals(by_work_item: list[CountRow]) -> dict[str, int]:
+    """Each level's open escalations: the sum of the counts by work item (every one is in one row)."""
+    return {level: sum(row.counts.get(level, 0) for row in by_work_item) for level in LEVELS}
 
 
 def board_entries(user: AbstractBaseUser, escalations: list[Escalation], *,

@@ -47,6 +47,7 @@ class HumanTask(models.Model):
         indexes = [
             models.Index(fields=["state", "assignee", "due_at"], name="task_inbox_assignee"),
             models.Index(fields=["state", "candidate_unit", "candidate_role", "due_at"], name="task_inbox_unit"),
+            models.Index(fields=["due_at"], name="task_due"),  # the board's escalations, most overdue first
         ]
 
     def __str__(self) -> str:
