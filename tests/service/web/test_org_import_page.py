@@ -63,3 +63,19 @@ def test_only_the_office_imports(role, clients):
     answer = clients[role].post("/console/import/", {"_action": "preview",
                                                      "file": SimpleUploadedFile("x.xlsx", bureau_workbook(3))})
     assert answer.status_code == 403 and not Unit.objects.filter(code="linxi").exists()
+
+
+def test_an_import_that_stops_on_an_error_says_so_and_saves_nothing(clients, office_user, monkeypatch):
+    from workflows.plans.services import org_import
+
+    def broken(**kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(org_import, "org_import_apply", broken)
+    job = ImportJob.objects.create(created_by=office_user, name="x.xlsx", content=bureau_workbook(3))
+    with pytest.raises(RuntimeError):
+        org_import.org_import_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("failed", "stopped") and not Unit.objects.filter(code="linxi").exists()
+    page = clients["office"].get(f"/console/import/{job.pk}/").content.decode()
+    assert "导入因错误中止" in page and 'http-equiv="refresh"' not in page

@@ -23,8 +23,8 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict, blank=True, help_text="new, updated and unchanged rows")
-    error = models.CharField(max_length=16, blank=True, help_text="why it was not imported: gone (the file), "
-                             "problems (rows or plan), refused (the person is no longer the office)")
+    error = models.CharField(max_length=16, blank=True, help_text="why it was not imported: problems (rows or "
+                             "plan), refused (the person is no longer the office), stopped (an error)")
 
     class Meta:
         verbose_name = _("import")

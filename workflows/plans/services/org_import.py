@@ -82,6 +82,9 @@ def org_import_run(*, job_id: int) -> bool:
     except ServiceError:  # no longer the office's
         ImportJob.objects.filter(pk=job_id).update(**outcome, error="refused")
         return True
+    except Exception:  # nothing was saved (one transaction); the page must not wait for ever
+        ImportJob.objects.filter(pk=job_id).update(**outcome, error="stopped")
+        raise
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportJob.Status.DONE, finished_at=timezone.now(), content=b"", counts={
             kind: result.count(kind) for kind in (imports.NEW, imports.UPDATE, imports.UNCHANGED)})
