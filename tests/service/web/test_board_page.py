@@ -55,3 +55,14 @@ def test_the_plan_wide_rates_are_shown_only_to_those_who_see_the_whole_plan(worl
     assert clients["office"].get("/board/").context["rates"] is not None
     page = clients["principal_a"].get("/board/")
     assert page.context["rates"] is None and 'id="chart-data"' not in page.content.decode()
+
+
+def test_with_two_plans_the_board_offers_the_choice(world, clients):
+    from workflows.org.models import Unit
+    from workflows.plans.models import Plan
+
+    other = Plan.objects.create(code="zz-2024", title="另一个方案", year=2024,
+                                bureau=Unit.objects.create(code="zz", name="另一个局", kind="bureau"))
+    page = clients["office"].get("/board/", {"plan": other.pk})
+    assert page.context["plan"] == other and 'id="b-plan"' in page.content.decode()
+    assert clients["office"].get("/board/", {"plan": world.plan.pk}).context["plan"] == world.plan
