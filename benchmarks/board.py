@@ -74,6 +74,7 @@ def main(schools: int, samples: int, warmup: int) -> None:
             api = Client(port, token_for(user))
             reads = {"board page": (page, "/board/"),
                      "board page, 督办, page 3": (page, "/board/?level=supervise&page=3"),
+                     "board API (the counts)": (api, "/api/board/"),
                      "escalations API, first page": (api, "/api/escalations/?page_size=50")}
             times: dict[str, list[float]] = {name: [] for name in reads}
             for round_ in range(warmup + samples):

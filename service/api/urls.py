@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from . import (
     activity,
     auth,
+    board,
     bulletins,
     calendar,
     definitions,
@@ -46,6 +47,7 @@ urlpatterns = [
     path("tasks/<int:pk>/reassign/", tasks.TaskReassign.as_view()),
     path("tasks/<int:pk>/attachments/", tasks.TaskAttachments.as_view()),
     path("attachments/<int:pk>/", tasks.AttachmentDownload.as_view()),
+    path("board/", board.BoardCounts.as_view()),
     path("escalations/", escalations.EscalationList.as_view()),
     path("escalations/<int:pk>/acknowledge/", escalations.EscalationAcknowledge.as_view()),
     path("escalations/<int:pk>/chase/", escalations.EscalationChase.as_view()),
