@@ -14,7 +14,7 @@ import datetime as dt
 import uuid
 
 from benchmarks.harness import analyze_tables, django_database, line, token_for
-from benchmarks.http_server import Client, gunicorn, one_task_definition
+from benchmarks.http_server import Client, gunicorn, one_task_definition, read_interleaved
 
 LEVELS = (("reminder", "liaison"), ("chase", "principal"), ("supervise", ""))
 
@@ -76,14 +76,7 @@ def main(schools: int, samples: int, warmup: int) -> None:
                      "board page, 督办, page 3": (page, "/board/?level=supervise&page=3"),
                      "board API (the counts)": (api, "/api/board/"),
                      "escalations API, first page": (api, "/api/escalations/?page_size=50")}
-            times: dict[str, list[float]] = {name: [] for name in reads}
-            for round_ in range(warmup + samples):
-                for name, (client, url) in reads.items():
-                    status, _body, elapsed = client.call("GET", url)
-                    if status != 200:
-                        raise RuntimeError(f"{url} answered {status}")
-                    if round_ >= warmup:
-                        times[name].append(elapsed)
+            times = read_interleaved(reads, samples, warmup)
         for name, values in times.items():
             print(line(name, values) + "  target p95 <= 100 ms")
 

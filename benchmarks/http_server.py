@@ -162,3 +162,17 @@ class Client:
         if code != status:
             raise RuntimeError(f"{method} {path} answered {code} (expected {status}): {data}")
         return data, elapsed
+
+
+def read_interleaved(reads: dict, samples: int, warmup: int) -> dict[object, list[float]]:
+    """GET each of ``reads`` ({key: (client, path)}) round by round, so the machine's noise hits all
+    alike; the wall times of the rounds after ``warmup``, per key. Anything but a 200 stops the run."""
+    times: dict[object, list[float]] = {key: [] for key in reads}
+    for round_ in range(warmup + samples):
+        for key, (client, path) in reads.items():
+            status, _body, elapsed = client.call("GET", path)
+            if status != 200:
+                raise RuntimeError(f"{path} for {key} answered {status}")
+            if round_ >= warmup:
+                times[key].append(elapsed)
+    return times

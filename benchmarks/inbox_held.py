@@ -16,7 +16,7 @@ import statistics
 import uuid
 
 from benchmarks.harness import analyze_tables, django_database, line, p, token_for
-from benchmarks.http_server import Client, gunicorn, one_task_definition
+from benchmarks.http_server import Client, gunicorn, one_task_definition, read_interleaved
 
 TASKS_PER_INSTANCE = 50
 
@@ -68,14 +68,7 @@ def main(samples: int, warmup: int, helds: list[int]) -> None:
                 page.headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}", "Accept": "text/html"}
                 clients[("page", held)] = (page, "/inbox/")
                 clients[("api", held)] = (Client(port, token_for(user)), "/api/tasks/?page_size=20")
-            times: dict[tuple[str, int], list[float]] = {key: [] for key in clients}
-            for round_ in range(warmup + samples):
-                for key, (client, url) in clients.items():
-                    status, _body, elapsed = client.call("GET", url)
-                    if status != 200:
-                        raise RuntimeError(f"{url} for {key} answered {status}")
-                    if round_ >= warmup:
-                        times[key].append(elapsed)
+            times = read_interleaved(clients, samples, warmup)
         for surface in ("page", "api"):
             base = statistics.median(times[(surface, helds[0])])
             for held in helds:

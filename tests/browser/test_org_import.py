@@ -29,6 +29,14 @@ def _check(office, path) -> None:
     office.wait_for_load_state()
 
 
+def import_in_the_pages(office, site, path) -> None:
+    """The office uploads a workbook on the import page, previews it and imports it."""
+    office.goto(f"{site['url']}/console/import/")
+    _check(office, path)
+    office.click("button[value=apply]")
+    office.wait_for_load_state()
+
+
 def test_the_office_imports_a_bureau_from_an_xlsx(site, login, tmp_path):
     from django.contrib.auth import get_user_model
 

@@ -48,6 +48,7 @@ def test_the_office_starts_the_cycle_and_follows_the_opening_to_its_end(site, lo
 
 
 def test_an_import_runs_on_the_worker_and_its_page_follows_it(site, login, workers, tmp_path):
+    from tests.browser.test_org_import import import_in_the_pages
     from tests.org_workbook import bureau_workbook
     from workflows.org.models import Unit
     from workflows.plans.models import ImportJob
@@ -55,12 +56,7 @@ def test_an_import_runs_on_the_worker_and_its_page_follows_it(site, login, worke
     workbook = tmp_path / "临溪.xlsx"
     workbook.write_bytes(bureau_workbook(5))  # each initial password is hashed as a sign-in checks it: slow by design
     office = login("lili")
-    office.goto(f"{site['url']}/console/import/")
-    office.set_input_files("#i-file", str(workbook))
-    office.click("button[value=preview]")
-    office.wait_for_load_state()
-    office.click("button[value=apply]")
-    office.wait_for_load_state()
+    import_in_the_pages(office, site, workbook)
     job = ImportJob.objects.get()
     assert office.url.endswith(f"/console/import/{job.pk}/")  # the request answered at once
     office.wait_for_selector("text=单位和人员已导入：新增 21 行", timeout=90_000)

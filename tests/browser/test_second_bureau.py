@@ -11,6 +11,7 @@ import pytest
 
 from tests.browser.checks import look
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_org_import import import_in_the_pages
 from tests.org_workbook import bureau_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,12 +26,7 @@ def _import_units(site, login, tmp_path) -> None:
     workbook = tmp_path / "临溪.xlsx"
     workbook.write_bytes(bureau_workbook(30))
     office = login("lili", viewport=DESKTOP)
-    office.goto(f"{site['url']}/console/import/")
-    office.set_input_files("#i-file", str(workbook))
-    office.click("button[value=preview]")
-    office.wait_for_load_state()
-    office.click("button[value=apply]")
-    office.wait_for_load_state()
+    import_in_the_pages(office, site, workbook)
     assert "单位和人员已导入" in office.locator("p.import-state").inner_text()
 
 

@@ -66,8 +66,8 @@ def _cancel(report: QuarterlyReport, actor, reason: str) -> None:
 @transaction.atomic
 def plan_schools_add(*, plan_id: int, unit_ids: list[int], actor: AbstractBaseUser | None) -> int:
     """The chosen schools join the plan (those already in it are left as they are); returns how many joined."""
-    joining = Unit.objects.filter(pk__in=unit_ids, kind__in=SCHOOL_KINDS).exclude(school_plans=plan_id)
     if not unit_ids:
         raise Invalid(_("Choose the schools to add."), {"schools": [_("Choose at least one school.")]})
+    joining = Unit.objects.filter(pk__in=unit_ids, kind__in=SCHOOL_KINDS).exclude(school_plans=plan_id)
     added = [plan_school_add(plan_id=plan_id, unit_id=unit.pk, actor=actor) for unit in joining.order_by("code")]
     return len(added)
