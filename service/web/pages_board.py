@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from workflows.org.roles import is_office
 from workflows.plans.board import (
     LEVELS,
+    BoardList,
     board_counts_by_unit,
     board_counts_by_work_item,
     board_entries,
@@ -47,7 +48,7 @@ def board(request):
         return _act(request, filters)
     query = filters.query()
     # the page's ids by a narrow query (an index walk by due date), then those rows in full
-    page = Paginator(board_filtered(request.user, query).values_list("pk", flat=True), PAGE_SIZE).get_page(
+    page = Paginator(BoardList(board_filtered(request.user, query)), PAGE_SIZE).get_page(
         filters.cleaned_data.get("page"))
     listed = board_rows(list(page.object_list))
     everything = board_open(request.user)

@@ -71,14 +71,39 @@ def board_open(user: AbstractBaseUser) -> QuerySet[Escalation]:
 
 def board_filtered(user: AbstractBaseUser, query: BoardQuery, *,
                    now: dt.datetime | None = None) -> QuerySet[Escalation]:
-    """The open escalations matching the query, most overdue first (the earliest due date), then oldest."""
+    """The open escalations matching the query (``BoardList`` reads them most overdue first)."""
     rows = board_open(user).filter(**{lookup: getattr(query, name) for name, lookup in _LOOKUPS.items()
                                       if getattr(query, name)})
     if query.overdue_at_least:
         today = (now or timezone.now()).astimezone(LOCAL).date()
         latest_due = WorkingCalendar().add_workdays(today, -query.overdue_at_least)
         rows = rows.filter(human_task__due_at__lte=local_datetime(latest_due, 23, 59))
-    return rows.order_by(F("human_task__due_at").asc(nulls_last=True), "raised_at", "pk")
+    return rows
+
+
+class BoardList:
+    """The ids of the matching escalations, most overdue first (the earliest due date), then oldest; those
+    raised on no task last. Read a page at a time, as ``Paginator`` slices it: the escalations on a task
+    by an inner join that walks the tasks' due-date index (a LEFT JOIN would sort every open one)."""
+
+    def __init__(self, rows: QuerySet[Escalation]):
+        self.rows = rows
+        self.on_task = rows.filter(human_task__isnull=False)
+        self.on_none = rows.filter(human_task__isnull=True)
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __getitem__(self, page: slice) -> list[int]:
+        start, stop = page.start or 0, page.stop
+        assert stop is not None, "the board is read a page at a time"
+        ids = list(self.on_task.order_by(F("human_task__due_at").asc(nulls_last=True), "raised_at", "pk").values_list(
+            "pk", flat=True)[start:stop])
+        if len(ids) == stop - start:
+            return ids
+        before = start + len(ids) if ids else self.on_task.count()  # how many are on a task
+        return ids + list(self.on_none.order_by("raised_at", "pk").values_list("pk", flat=True)[
+            max(start - before, 0):stop - before])
 
 
 def board_rows(ids: list[int]) -> list[Escalation]:

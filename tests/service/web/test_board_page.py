@@ -2,9 +2,11 @@
 schools at once, and each entry offers only the actions its reader may take."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from workflows.processes.models import AuditAction, AuditEvent
+from workflows.processes.models import AuditAction, AuditEvent, HumanTask
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +68,27 @@ def test_with_two_plans_the_board_offers_the_choice(world, clients):
     page = clients["office"].get("/board/", {"plan": other.pk})
     assert page.context["plan"] == other and 'id="b-plan"' in page.content.decode()
     assert clients["office"].get("/board/", {"plan": world.plan.pk}).context["plan"] == world.plan
+
+
+def test_the_list_reads_most_overdue_first_page_by_page_with_those_on_no_task_last(world):
+    from django.db.models import F
+
+    from workflows.plans.board import BoardList, BoardQuery, board_filtered
+    from workflows.processes.models import Escalation
+
+    open_ = Escalation.objects.filter(closed_at__isnull=True)
+    assert open_.count() >= 4
+    # spread the due dates (two share one, so the raising time decides) and take one off its task
+    tasks = list(open_.order_by("pk").values_list("human_task_id", flat=True))
+    for days, task_id in enumerate(tasks):
+        HumanTask.objects.filter(pk=task_id).update(due_at=F("due_at") - dt.timedelta(days=days // 2))
+    no_task = open_.order_by("pk").first()
+    Escalation.objects.filter(pk=no_task.pk).update(human_task=None)
+    expected = [e.pk for e in sorted(open_.select_related("human_task"), key=lambda e: (
+        e.human_task is None, e.human_task.due_at if e.human_task else None, e.raised_at, e.pk))]
+    assert expected[-1] == no_task.pk
+    listed = BoardList(board_filtered(world.users["office"], BoardQuery()))
+    assert listed.count() == len(expected)
+    for size in (1, 2, 3, len(expected)):
+        pages = [listed[start:start + size] for start in range(0, len(expected) + size, size)]
+        assert [pk for page in pages for pk in page] == expected, size
