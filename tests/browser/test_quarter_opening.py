@@ -59,8 +59,12 @@ def test_an_import_runs_on_the_worker_and_its_page_follows_it(site, login, worke
     import_in_the_pages(office, site, workbook)
     job = ImportJob.objects.get()
     assert office.url.endswith(f"/console/import/{job.pk}/")  # the request answered at once
+    # the bar follows the steps: the rows checked, each of the 12 new people's accounts, the save
+    office.wait_for_selector("label[for=import-bar] >> text=共 14 步", timeout=90_000)
     office.wait_for_selector("text=单位和人员已导入：新增 21 行", timeout=90_000)
     assert workers.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+    assert office.locator("#import-bar").get_attribute("value") == "100"
     job.refresh_from_db()
     assert job.status == "done" and job.started_at and job.finished_at
+    assert (job.steps_done, job.steps) == (14, 14)
     assert Unit.objects.filter(code__startswith="linxi-s").count() == 5

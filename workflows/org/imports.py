@@ -11,9 +11,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -220,13 +222,33 @@ def _person_action(values: dict, user) -> str:
     return UNCHANGED if holds and same else UPDATE
 
 
+def password_hashes(result: Preview, *, known: dict[str, str] | None = None,
+                    hashed: Callable[[int, int], None] = lambda done, of: None) -> dict[str, str]:
+    """The initial passwords of the file's new people, hashed (those in ``known`` kept): the slow part of
+    an import (each as slow as a sign-in's check, by design), so a worker does it before the import's
+    transaction and its page can follow; ``hashed`` is told after each, with how many there are."""
+    first: dict[str, Row] = {}
+    for row in result.people:
+        first.setdefault(row.key, row)  # a person on several rows is created by the first
+    new = {username: row.values["password"] for username, row in first.items()
+           if row.action == NEW and row.values["password"]}
+    out: dict[str, str] = {}
+    hashed(0, len(new))
+    for done, (username, password) in enumerate(new.items(), start=1):
+        out[username] = (known or {}).get(username) or make_password(password)
+        hashed(done, len(new))
+    return out
+
+
 @transaction.atomic
-def apply(content: bytes) -> Preview:
+def apply(content: bytes, *, passwords: dict[str, str] | None = None) -> Preview:
     """Save a file whose preview has no problem: units (parents after all exist), then people and their
-    roles. Raises ValueError if a row has a problem (the caller shows the preview instead)."""
+    roles; ``passwords`` holds new people's initial passwords already hashed (``password_hashes``).
+    Raises ValueError if a row has a problem (the caller shows the preview instead)."""
     result = preview(content)
     if result.problems:
         raise ValueError("the import has problems")
+    passwords = password_hashes(result, known=passwords)  # any new since the caller hashed them
     units = {row.key: _save_unit(row.values) for row in result.units if row.action != UNCHANGED}
     for row in result.units:
         if row.values["parent"] and row.action != UNCHANGED:
@@ -234,7 +256,7 @@ def apply(content: bytes) -> Preview:
             units[row.key].save(update_fields=["parent"])
     for row in result.people:
         if row.action != UNCHANGED:
-            _save_person(row.values)
+            _save_person(row.values, passwords.get(row.key))
     return result
 
 
@@ -247,13 +269,13 @@ def _save_unit(values: dict) -> Unit:
     return unit
 
 
-def _save_person(values: dict) -> None:
+def _save_person(values: dict, hashed_password: str | None) -> None:
     users = get_user_model()
     user = users.objects.filter(username=values["username"]).first()
     if user is None:
         user = users(username=values["username"], first_name=values["name"], email=values["email"])
-        if values["password"]:
-            user.set_password(values["password"])
+        if hashed_password:
+            user.password = hashed_password
         else:
             user.set_unusable_password()
         user.save()

@@ -79,3 +79,27 @@ def test_an_import_that_stops_on_an_error_says_so_and_saves_nothing(clients, off
     assert (job.status, job.error) == ("failed", "stopped") and not Unit.objects.filter(code="linxi").exists()
     page = clients["office"].get(f"/console/import/{job.pk}/").content.decode()
     assert "导入因错误中止" in page and 'http-equiv="refresh"' not in page
+
+
+def test_the_job_counts_its_steps_as_each_new_persons_password_is_hashed(clients, office_user, monkeypatch):
+    from django.contrib.auth import get_user_model
+
+    from workflows.org import imports
+    from workflows.plans.services.org_import import org_import_run
+
+    job = ImportJob.objects.create(created_by=office_user, name="x.xlsx", content=bureau_workbook(3))
+    seen, make_password = [], imports.make_password
+
+    def hashing(password):  # what the job's page would read while each password is hashed
+        seen.append(ImportJob.objects.values_list("steps_done", "steps").get(pk=job.pk))
+        return make_password(password)
+
+    monkeypatch.setattr(imports, "make_password", hashing)
+    assert org_import_run(job_id=job.pk)
+    assert seen == [(1 + done, 10) for done in range(8)]  # the check, 8 new people, the save
+    job.refresh_from_db()
+    assert (job.status, job.steps_done, job.steps, job.percent) == ("done", 10, 10, 100)
+    assert get_user_model().objects.get(username="lx-l02").check_password("linxi-2024")
+    ImportJob.objects.filter(pk=job.pk).update(status="running", steps_done=3)
+    page = clients["office"].get(f"/console/import/{job.pk}/").content.decode()
+    assert 'value="30"' in page and "第 3 步，共 10 步" in page and 'http-equiv="refresh"' in page

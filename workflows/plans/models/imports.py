@@ -22,6 +22,9 @@ class ImportJob(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.WAITING)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    steps = models.PositiveIntegerField(default=0, help_text="the job's steps, known once its rows are checked: "
+                                        "the check, each new person's initial password, the save")
+    steps_done = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True, help_text="new, updated and unchanged rows")
     error = models.CharField(max_length=16, blank=True, help_text="why it was not imported: problems (rows or "
                              "plan), refused (the person is no longer the office), stopped (an error)")
@@ -32,3 +35,10 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        """How far the job is, for its progress bar (0 until its rows are checked)."""
+        if self.status == self.Status.DONE:
+            return 100
+        return 100 * self.steps_done // self.steps if self.steps else 0

@@ -7,6 +7,7 @@ import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,16 +33,17 @@ def org_import_preview(*, content: bytes, actor: AbstractBaseUser) -> imports.Pr
 
 
 @transaction.atomic
-def org_import_apply(*, content: bytes, actor: AbstractBaseUser, plan_id: int | None = None) -> imports.Preview:
+def org_import_apply(*, content: bytes, actor: AbstractBaseUser, plan_id: int | None = None,
+                     passwords: dict[str, str] | None = None) -> imports.Preview:
     """Save the file's units and people (refused, changing nothing, if any row has a problem); the new
-    schools join the plan named, if any."""
+    schools join the plan named, if any; ``passwords``: new people's, hashed already."""
     result = org_import_preview(content=content, actor=actor)
     if result.problems:
         raise Invalid(_("The file has rows with problems; nothing was saved."), {"file": [_("Fix the rows shown.")]})
     plan = Plan.objects.filter(pk=plan_id).first() if plan_id else None
     if plan_id and plan is None:
         raise Invalid(_("There is no such plan."), {"plan": [_("Choose a plan.")]})
-    imports.apply(content)
+    imports.apply(content, passwords=passwords)
     joined = [row.key for row in result.units if row.action == imports.NEW and row.values["kind"] in SCHOOL_KINDS]
     for unit in Unit.objects.filter(code__in=joined) if plan else []:
         plan_school_add(plan_id=plan.pk, unit_id=unit.pk, actor=actor)
@@ -75,7 +77,8 @@ def org_import_run(*, job_id: int) -> bool:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     outcome = {"status": ImportJob.Status.FAILED, "finished_at": timezone.now(), "content": b""}
     try:
-        result = org_import_apply(content=bytes(job.content), actor=job.created_by, plan_id=job.plan_id)
+        result = org_import_apply(content=bytes(job.content), actor=job.created_by, plan_id=job.plan_id,
+                                  passwords=_passwords_hashed(job))
     except Invalid:  # the file changed since its preview, or the plan went
         ImportJob.objects.filter(pk=job_id).update(**outcome, error="problems")
         return True
@@ -86,9 +89,21 @@ def org_import_run(*, job_id: int) -> bool:
         ImportJob.objects.filter(pk=job_id).update(**outcome, error="stopped")
         raise
     ImportJob.objects.filter(pk=job_id).update(
-        status=ImportJob.Status.DONE, finished_at=timezone.now(), content=b"", counts={
+        status=ImportJob.Status.DONE, finished_at=timezone.now(), content=b"", steps_done=F("steps"), counts={
             kind: result.count(kind) for kind in (imports.NEW, imports.UPDATE, imports.UNCHANGED)})
     return True
+
+
+def _passwords_hashed(job: ImportJob) -> dict[str, str]:
+    """The rows checked, then the new people's initial passwords hashed, the job's steps counted as each
+    is (the check, each password, the save) for its page's bar; outside the import's transaction."""
+    result = org_import_preview(content=bytes(job.content), actor=job.created_by)
+    if result.problems:
+        return {}  # the import refuses the file
+
+    def hashed(done: int, of: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(steps=of + 2, steps_done=1 + done)
+    return imports.password_hashes(result, hashed=hashed)
 
 
 def _require_office(actor: AbstractBaseUser) -> None:
