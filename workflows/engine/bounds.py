@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sized
 from typing import Any
 
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.exceptions import WorkflowDataException, WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
@@ -47,9 +47,25 @@ def _hold_instances(spec: Any, limit: int) -> None:
             raise WorkflowTaskException(
                 f"the multi-instance activity would start {planned:,} instances; at most {limit:,} are allowed "
                 "(DUBAN_MAX_MULTI_INSTANCE)", task=my_task)
-        return upstream(my_task)
+        try:
+            return upstream(my_task)
+        except (TypeError, WorkflowDataException) as exc:  # the words, on the activity, when the data lacks it
+            _require_collection(spec, my_task, exc)
+            raise
 
     spec._update_hook = _update_hook
+
+
+def _require_collection(spec: Any, my_task, error: Exception) -> None:
+    """When the engine fails to start a multi-instance whose collection the task data lacks (a
+    TypeError, reported on the task before it), the activity's incident names the collection."""
+    reference = spec.data_input or spec.data_output  # Camunda's collection is the output reference
+    if spec.cardinality is not None or reference is None:
+        return
+    if not reference.exists(my_task) or reference.get(my_task) is None:
+        raise WorkflowTaskException(
+            f"the multi-instance activity runs once for each item of {reference.bpmn_id!r}, which the task data "
+            "does not hold; set it before the activity (a list, even an empty one)", task=my_task) from error
 
 
 def _planned_instances(spec: Any, my_task) -> int | None:

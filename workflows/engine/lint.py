@@ -11,6 +11,7 @@ from lxml import etree
 from .cycles import cycle_refusal_text, unbounded
 from .errors import ScriptError, ValidationIssue, gettext_noop, issue, reason_of, text
 from .expressions import constant
+from .foreign import foreign_language
 from .limits import Limits
 from .scripting import compile_script
 from .xml import BPMN_NS, local_name
@@ -29,6 +30,9 @@ EXPRESSIONS = {"conditionExpression": "eval", "condition": "eval", "timeDate": "
                "script": "exec", "preScript": "exec", "postScript": "exec"}
 PYTHON_FORMATS = {"", "python", "text/python", "text/x-python", "application/x-python", "py"}
 FLOW_NODE_REFS = ("sourceRef", "targetRef")
+EVENT_REFS = {"messageEventDefinition": "messageRef", "signalEventDefinition": "signalRef",
+              "errorEventDefinition": "errorRef", "escalationEventDefinition": "escalationRef",
+              "receiveTask": "messageRef", "sendTask": "messageRef"}
 RESERVED_IDS = {"Start", "End"}
 
 
@@ -51,6 +55,11 @@ def lint(tree: etree._ElementTree, filename: str, limits: Limits | None = None) 
             issues.extend(_check_limits(element, name, filename, limits))
         elif name == "scriptTask":
             issues.extend(_check_script_format(element, filename))
+        if name in EVENT_REFS and element.get(EVENT_REFS[name]) and element.get(EVENT_REFS[name]) not in ids:
+            issues.append(_issue(filename, element, gettext_noop(
+                "%(attribute)s points to %(target)s, which is not defined in this file; define it at the top "
+                "of the file (bpmn:message, bpmn:signal, bpmn:error or bpmn:escalation)"),
+                attribute=EVENT_REFS[name], target=repr(element.get(EVENT_REFS[name]))))
         if element.get("id") in RESERVED_IDS and name != "definitions":
             issues.append(_issue(filename, element, gettext_noop("the id %(id)s is reserved by the engine; "
                                                                  "rename the element"), id=repr(element.get("id"))))
@@ -64,14 +73,29 @@ def _in_process(element: etree._Element) -> bool:
 
 
 def _check_flow(flow: etree._Element, ids: set[str], filename: str) -> list[ValidationIssue]:
-    return [
+    issues = [
         _issue(filename, flow, gettext_noop("%(attribute)s points to %(target)s, which is not defined in this file"),
                attribute=attr, target=repr(flow.get(attr)))
         for attr in FLOW_NODE_REFS if flow.get(attr) not in ids
     ]
+    if not issues and flow.get("sourceRef") == flow.get("targetRef"):
+        issues.append(_issue(filename, flow, gettext_noop(
+            "the flow leads from %(node)s straight back to %(node)s, which the engine cannot run; route the loop "
+            "through an exclusive gateway before the element (or give the element a loop marker)"),
+            node=repr(flow.get("sourceRef"))))
+    return issues
 
 
 def _check_expression(element: etree._Element, mode: str, filename: str) -> list[ValidationIssue]:
+    refused = _compile_refusal(element, mode, filename)
+    foreign = None if mode == "exec" else foreign_language(local_name(element), element.text or "",
+                                                           compiles=refused is None)
+    if foreign is not None:  # named, with what to write instead, rather than a bare syntax error
+        return [_issue(filename, element, foreign.template, line_of=element, **foreign.params)]
+    return [refused] if refused else []
+
+
+def _compile_refusal(element: etree._Element, mode: str, filename: str) -> ValidationIssue | None:
     source = element.text or ""
     script = mode == "exec"
     try:
@@ -81,12 +105,12 @@ def _check_expression(element: etree._Element, mode: str, filename: str) -> list
                          else gettext_noop("expression refused: %(reason)s"), line_of=element, reason=reason_of(exc))
         if exc.line and refused.line:  # the refused line itself: the script's first line is the element's
             refused = dataclasses.replace(refused, line=refused.line + exc.line - 1)
-        return [refused]
+        return refused
     except Exception as exc:  # anything else RestrictedPython trips over is still a refusal
-        return [_issue(filename, element, gettext_noop("script cannot be compiled: %(error)s: %(detail)s") if script
-                       else gettext_noop("expression cannot be compiled: %(error)s: %(detail)s"),
-                       line_of=element, error=type(exc).__name__, detail=str(exc))]
-    return []
+        return _issue(filename, element, gettext_noop("script cannot be compiled: %(error)s: %(detail)s") if script
+                      else gettext_noop("expression cannot be compiled: %(error)s: %(detail)s"),
+                      line_of=element, error=type(exc).__name__, detail=str(exc))
+    return None
 
 
 def _check_limits(element: etree._Element, name: str, filename: str, limits: Limits) -> list[ValidationIssue]:

@@ -5,7 +5,11 @@ Each follows the BPMN 2.0 specification and what other engines (Camunda, Flowabl
 - a sequence flow may omit its id: give it one (SpiffWorkflow drops id-less flows);
 - a flow node without outgoing sequence flows ends its path (an "implicit end"): give it an
   explicit end event (SpiffWorkflow waits forever for such a path when the process also has
-  an end event).
+  an end event);
+- a multi-instance in Camunda's or Activiti's dialect may name its collection as Activiti does
+  (``activiti:collection``, ``activiti:elementVariable``; Camunda forked Activiti, the words mean
+  the same) or only in standard BPMN (``loopDataInputRef``, ``inputDataItem``): give it the
+  ``camunda:`` attributes that Camunda's parser reads (it refuses the loop as having neither).
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ _IMPLICIT_END_NODES = {
     "intermediateThrowEvent", "parallelGateway", "exclusiveGateway", "inclusiveGateway",
 }
 _CONTAINERS = {"process", "subProcess", "transaction"}
+CAMUNDA_NS, ACTIVITI_NS = "http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn"
 
 
 _REF_ATTRIBUTES = ("messageRef", "signalRef", "errorRef", "escalationRef", "sourceRef", "targetRef",
@@ -30,6 +35,7 @@ def normalize(tree: etree._ElementTree) -> None:
     unqualify_references(tree)
     name_unnamed_flows(tree)
     add_implicit_ends(tree)
+    name_loop_collections(tree)
 
 
 def unqualify_references(tree: etree._ElementTree) -> None:
@@ -89,3 +95,22 @@ def _ends_implicitly(node: etree._Element, sources: set, targets: set) -> bool:
     if node.get("triggeredByEvent") == "true" or node.get("isForCompensation") == "true":
         return False
     return node.get("id") in targets and node.get("id") not in sources
+
+
+def name_loop_collections(tree: etree._ElementTree) -> None:
+    """Give a Camunda- or Activiti-dialect multi-instance the ``camunda:collection`` and
+    ``camunda:elementVariable`` that its Activiti attributes or its standard references name."""
+    for loop in tree.getroot().iter(f"{{{BPMN_NS}}}multiInstanceLoopCharacteristics"):
+        if not any(etree.QName(a).namespace in (CAMUNDA_NS, ACTIVITI_NS) for a in loop.attrib):
+            continue  # standard BPMN, which Spiff's parser reads itself
+        for name in ("collection", "elementVariable"):
+            if loop.get(f"{{{CAMUNDA_NS}}}{name}") is None and loop.get(f"{{{ACTIVITI_NS}}}{name}") is not None:
+                loop.set(f"{{{CAMUNDA_NS}}}{name}", loop.get(f"{{{ACTIVITI_NS}}}{name}"))
+        reference = (loop.findtext(f"{{{BPMN_NS}}}loopDataInputRef") or "").strip()
+        counted = loop.find(f"{{{BPMN_NS}}}loopCardinality") is not None
+        if reference and not counted and loop.get(f"{{{CAMUNDA_NS}}}collection") is None:
+            loop.set(f"{{{CAMUNDA_NS}}}collection", reference)
+        item = loop.find(f"{{{BPMN_NS}}}inputDataItem")
+        if item is not None and (item.get("name") or item.get("id")) and \
+                loop.get(f"{{{CAMUNDA_NS}}}elementVariable") is None:
+            loop.set(f"{{{CAMUNDA_NS}}}elementVariable", item.get("name") or item.get("id"))

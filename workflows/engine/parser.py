@@ -6,9 +6,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask as PlainServiceTask
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.task_spec import ServiceTaskParser
+from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 
 from . import serializer
 from .errors import BpmnValidationError, ValidationIssue, gettext_noop, issue
@@ -122,8 +126,23 @@ def _dialect(trees: list[etree._ElementTree]) -> str:
     return "camunda" if used & set(CAMUNDA_NAMESPACES) else "spiff"
 
 
+class _ServiceTaskParser(ServiceTaskParser):
+    """A service task with no Spiff operator is BPMN's plain one, as in a Camunda-dialect file: it
+    completes as a no-op, and deploy warns (SpiffWorkflow's own parser refuses it)."""
+
+    def create_task(self):
+        if "serviceTaskOperator" not in self.parse_extensions():
+            return PlainServiceTask(self.spec, self.bpmn_id, **self.bpmn_attributes)
+        return super().create_task()
+
+
+class _SpiffParser(SpiffBpmnParser):
+    OVERRIDE_PARSER_CLASSES = {**SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+                               full_tag("serviceTask"): (_ServiceTaskParser, ServiceTask)}
+
+
 def _parser(dialect: str, sources: list[_Source], dmn: list) -> SpiffBpmnParser | CamundaParser:
-    parser = CamundaParser() if dialect == "camunda" else SpiffBpmnParser()
+    parser = CamundaParser() if dialect == "camunda" else _SpiffParser()
     for name, tree in dmn:
         _guard(sources, lambda t=tree, n=name: parser.add_dmn_xml(t.getroot(), filename=n))
     for source in sources:

@@ -28,7 +28,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import bounds, serializer
-from .errors import EngineError
+from .errors import EngineError, ScriptError
 from .limits import Limits
 from .scripting import ScriptEngine
 from .snapshot import (
@@ -400,6 +400,9 @@ def _incident(workflow: BpmnWorkflow, exc: Exception) -> Incident:
         task = failed[0] if failed else None
     notes = getattr(exc, "notes", None) or []
     message = str(exc.args[0] if exc.args else exc)
+    cause = _wrapped(exc)
+    if cause is not None and str(cause) not in message:
+        message += ": " + (str(cause) if isinstance(cause, ScriptError) else f"{type(cause).__name__}: {cause}")
     if notes:
         message += " (" + "; ".join(str(n) for n in notes) + ")"
     return Incident(
@@ -408,6 +411,15 @@ def _incident(workflow: BpmnWorkflow, exc: Exception) -> Incident:
         message=message, line=getattr(exc, "line_number", None) or None,
         error_line=getattr(exc, "error_line", "") or "",
     )
+
+
+def _wrapped(exc: Exception) -> BaseException | None:
+    """The error the engine wrapped without its words ("Error evaluating expression ..."): raised while
+    handling it, and named by its ``error_type``."""
+    context = exc.__cause__ or exc.__context__
+    if context is not None and getattr(exc, "error_type", "") == type(context).__name__:
+        return context
+    return None
 
 
 def _human_ready(workflow: BpmnWorkflow) -> list:

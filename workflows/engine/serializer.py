@@ -139,6 +139,8 @@ def _serializer(dialect: str) -> BpmnWorkflowSerializer:
             # under its own name, since Camunda's class has the same one).
             BpmnTaskSpecConverter(PlainServiceTask, registry)
             MessageEventDefinitionConverter(PlainMessageDefinition, registry, typename="PlainMessageEventDefinition")
+        else:  # a service task with no operator (parser._ServiceTaskParser), beside Spiff's of the same name
+            BpmnTaskSpecConverter(PlainServiceTask, registry, typename="PlainServiceTask")
         registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
         registry.register(dt.date, lambda v: {"value": v.isoformat()}, lambda v: dt.date.fromisoformat(v["value"]))
         cache[dialect] = BpmnWorkflowSerializer(registry)

@@ -17,7 +17,7 @@ import traceback
 from types import SimpleNamespace
 
 from .compiler import CompileRefusal, compile_source
-from .names import BUILTINS, HELPERS, SandboxRefusal, script_globals
+from .names import BUILTINS, DATA_VIEWS, HELPERS, SandboxRefusal, script_globals
 from .protocol import ChildGone, dumps, read_request, write
 
 ALARM_GRACE_SECONDS = 1.0
@@ -27,7 +27,7 @@ class MissingIsNone(dict):
     """Expression namespace: a name nobody set reads as None (as FEEL and JUEL treat nulls)."""
 
     def __missing__(self, key):
-        if key.startswith("_") or key in BUILTINS or key in HELPERS:
+        if key.startswith("_") or key in BUILTINS or key in HELPERS or key in DATA_VIEWS:
             raise KeyError(key)
         return None
 
@@ -57,9 +57,9 @@ def run(mode: str, source: str, context: dict, external: dict | None) -> tuple:
         if mode == "eval":
             names = MissingIsNone(external or {})
             names.update(context)
-            return ("ok", eval(code, script_globals(), names))
+            return ("ok", eval(code, script_globals(_data_of(context)), names))
         namespace = dict(context)
-        globals_ = {**script_globals(), **(external or {}), **namespace}
+        globals_ = {**script_globals(_data_of(namespace)), **(external or {}), **namespace}
         exec(code, globals_, namespace)
         return ("ok", {k: v for k, v in namespace.items() if _is_data(k, v)})
     except MemoryError:
@@ -68,6 +68,15 @@ def run(mode: str, source: str, context: dict, external: dict | None) -> tuple:
         return ("failed", str(exc), _line(exc))
     except BaseException as exc:  # SystemExit and KeyboardInterrupt raised by a script are its errors too
         return ("failed", f"{type(exc).__name__}: {exc}", _line(exc))
+
+
+def _data_of(namespace: dict):
+    """``vars()`` in a script or expression: a copy of its task data as it is at that moment."""
+    def task_data(*unexpected: object) -> dict:
+        if unexpected:
+            raise SandboxRefusal("vars() and locals() take no argument in BPMN scripts: they give the task data")
+        return {k: v for k, v in namespace.items() if _is_data(k, v)}
+    return task_data
 
 
 def _is_data(name: str, value: object) -> bool:

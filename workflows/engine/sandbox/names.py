@@ -16,6 +16,7 @@ import random
 import statistics
 import time
 import types
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from RestrictedPython import safe_builtins
@@ -62,6 +63,8 @@ BUILTINS: dict[str, object] = {
     "sum": sum, "min": min, "max": max, "sorted": sorted, "any": any, "all": all, "enumerate": enumerate,
     "reversed": reversed, "map": map, "filter": filter, "iter": iter, "next": next,
 }
+
+DATA_VIEWS = ("vars", "locals")  # the task data as a dict (``script_globals``)
 
 HELPERS: dict[str, object] = {
     "datetime": _dt.datetime, "date": _dt.date, "timedelta": _dt.timedelta, "timezone": _dt.timezone,
@@ -115,10 +118,13 @@ def guarded_inplace(op: str, x: object, y: object) -> object:
     return _INPLACE[op](x, y)
 
 
-def script_globals() -> dict:
-    """A fresh globals dict for one run: builtins, helpers and the hooks RestrictedPython calls."""
+def script_globals(data: Callable[[], dict] | None = None) -> dict:
+    """A fresh globals dict for one run: builtins, helpers and the hooks RestrictedPython calls;
+    ``data`` answers ``vars()`` and ``locals()`` (the task data as it is, as Python gives a script its
+    namespace; no argument is taken, so no object's attributes are reachable through them)."""
+    views = dict.fromkeys(DATA_VIEWS, data) if data else {}
     return {
-        "__builtins__": {**BUILTINS, "__import__": guarded_import},
+        "__builtins__": {**BUILTINS, **views, "__import__": guarded_import},
         "__name__": "bpmn_script", "__metaclass__": type,
         **HELPERS,
         "_getattr_": guarded_getattr, "_getitem_": default_guarded_getitem, "_getiter_": default_guarded_getiter,
