@@ -1,7 +1,11 @@
 """Process instances: start, list and filter, detail with tasks and history, lifecycle actions."""
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -60,54 +64,82 @@ class IncidentOut(serializers.Serializer):
     raised_at = serializers.DateTimeField()
 
 
-# Every detail (and every start's answer) reads these: compiled once.
-_TASKS_OF = CompiledQuery(lambda instance_id: HumanTask.objects.filter(instance_id=instance_id).select_related(
-    "candidate_unit", "assignee").order_by("id"), slots=(int,))
-# The detail is served only for an instance its reader may see, and every event of an instance one
-# may see is visible (plans.scope.audit_visible), so its history needs no scope filter.
-_HISTORY_OF = CompiledQuery(lambda instance_id: AuditEvent.objects.filter(instance_id=instance_id).select_related(
-    "actor").order_by("at", "id"), slots=(int,))
+SUMMARY_ROWS = 10  # tasks, incidents and history events an instance's answer shows; its links give the rest
+DATA_INLINE_BYTES = 8_192  # the data an answer carries in full; larger data is behind its link
 _UNIT_BY_CODE = CompiledQuery(lambda code: Unit.objects.filter(code=code).select_related("parent__parent"),
                               slots=(str,))
 # Only an instance in error, or suspended from it, has an incident not yet resolved.
 _MAY_HAVE_INCIDENTS = (InstanceStatus.ERROR, InstanceStatus.SUSPENDED)
 
 
+def instance_tasks(instance_id: int) -> QuerySet[HumanTask]:
+    return HumanTask.objects.filter(instance_id=instance_id).select_related("candidate_unit", "assignee").order_by("id")
+
+
+def instance_history(instance_id: int) -> QuerySet[AuditEvent]:
+    # served only for an instance its reader may see, and every event of an instance one may see is
+    # visible (plans.scope.audit_visible), so the history needs no scope filter
+    return AuditEvent.objects.filter(instance_id=instance_id).select_related("actor").order_by("at", "id")
+
+
+def _first(rows: QuerySet) -> tuple[list, int]:
+    """The first SUMMARY_ROWS rows and how many there are (counted only when there are more)."""
+    first = list(rows[:SUMMARY_ROWS + 1])
+    return first[:SUMMARY_ROWS], (len(first) if len(first) <= SUMMARY_ROWS else rows.count())
+
+
+def _history_rows(events) -> list[dict]:
+    stamp = Stamps()
+    return [{"at": stamp(event.at), "action": event.action,  # as HistoryOut, written out
+             "actor": event.actor.username if event.actor else None, "task_guid": event.task_guid,
+             "detail": event.detail} for event in events]
+
+
+def _task_rows(instance: ProcessInstance, tasks: list[HumanTask]) -> list[dict]:
+    for row in tasks:
+        row.instance = instance  # what TaskOut shows of the instance is at hand
+    return TaskOut(tasks, many=True).data
+
+
 class InstanceDetail(InstanceOut):
-    tasks = serializers.SerializerMethodField()
-    incidents = serializers.SerializerMethodField()
-    history = serializers.SerializerMethodField()
-    data = serializers.SerializerMethodField()
+    """An instance with a summary of what it holds, the same size whatever it holds: its first tasks,
+    unresolved incidents and history events with their counts, its data when small, and links to all.
+    (The fields declare the schema; ``to_representation`` writes them.)"""
+
+    tasks = TaskOut(many=True, read_only=True)
+    incidents = IncidentOut(many=True, read_only=True)
+    history = HistoryOut(many=True, read_only=True)
+    data = serializers.JSONField(allow_null=True, read_only=True, help_text=(
+        f"the instance's data; null when over {DATA_INLINE_BYTES:,} bytes as JSON (read it from links.data)"))
+    counts = inline_serializer("InstanceCounts", fields={
+        name: serializers.IntegerField() for name in ("tasks", "incidents", "history")}, read_only=True)
+    links = inline_serializer("InstanceLinks", fields={
+        name: serializers.CharField() for name in ("tasks", "history", "data")}, read_only=True)
 
     class Meta(InstanceOut.Meta):
-        fields = [*InstanceOut.Meta.fields, "tasks", "incidents", "history", "data"]
+        fields = [*InstanceOut.Meta.fields, "tasks", "incidents", "history", "data", "counts", "links"]
 
     def to_representation(self, instance: ProcessInstance) -> dict:
-        return {**super().to_representation(instance), "tasks": self.get_tasks(instance),
-                "incidents": self.get_incidents(instance), "history": self.get_history(instance),
-                "data": self.get_data(instance)}
+        tasks, task_count = _first(instance_tasks(instance.pk))
+        incidents, incident_count = _first(_unresolved_incidents(instance))
+        history, history_count = _first(instance_history(instance.pk))
+        data = instance_data(instance)
+        small = len(json.dumps(data, cls=DjangoJSONEncoder)) <= DATA_INLINE_BYTES
+        return {**super().to_representation(instance), "tasks": _task_rows(instance, tasks),
+                "incidents": IncidentOut(incidents, many=True).data, "history": _history_rows(history),
+                "data": data if small else None,
+                "counts": {"tasks": task_count, "incidents": incident_count, "history": history_count},
+                "links": {name: f"/api/instances/{instance.pk}/{name}/" for name in ("tasks", "history", "data")}}
 
-    @extend_schema_field(TaskOut(many=True))
-    def get_tasks(self, obj) -> list[dict]:
-        rows = _TASKS_OF(obj.pk)
-        for row in rows:
-            row.instance = obj  # what TaskOut shows of the instance is at hand
-        return TaskOut(rows, many=True).data
 
-    def get_incidents(self, obj) -> list[dict]:
-        if obj.status not in _MAY_HAVE_INCIDENTS:
-            return []
-        return IncidentOut(obj.incidents.filter(resolved_at__isnull=True), many=True).data
+def _unresolved_incidents(instance: ProcessInstance) -> QuerySet:
+    if instance.status not in _MAY_HAVE_INCIDENTS:
+        return instance.incidents.none()
+    return instance.incidents.filter(resolved_at__isnull=True).order_by("id")
 
-    @extend_schema_field(HistoryOut(many=True))
-    def get_history(self, obj) -> list[dict]:
-        stamp = Stamps()
-        return [{"at": stamp(event.at), "action": event.action,  # as HistoryOut, written out
-                 "actor": event.actor.username if event.actor else None, "task_guid": event.task_guid,
-                 "detail": event.detail} for event in _HISTORY_OF(obj.pk)]
 
-    def get_data(self, obj) -> dict:
-        return serializers.JSONField().to_representation(process_for(obj.definition).data(bytes(obj.state)))
+def instance_data(instance: ProcessInstance) -> dict:
+    return serializers.JSONField().to_representation(process_for(instance.definition).data(bytes(instance.state)))
 
 
 class UnitCodeField(serializers.SlugRelatedField):
@@ -183,6 +215,35 @@ class InstanceView(APIView):
     def get(self, request, pk: int):
         instance = get_in_scope(_visible(request), pk, "process instance")
         return Response(InstanceDetail(instance, context={"request": request}).data)
+
+
+class InstanceTasks(APIView):
+    pagination_class = Pagination
+
+    @extend_schema(responses={200: TaskOut(many=True), **page_errors(404)})
+    def get(self, request, pk: int):
+        """Every task of the instance, oldest first."""
+        instance = get_in_scope(_visible(request), pk, "process instance")
+        page = self.pagination_class()
+        return page.get_paginated_response(_task_rows(instance, page.paginate_queryset(instance_tasks(pk), request)))
+
+
+class InstanceHistory(APIView):
+    pagination_class = Pagination
+
+    @extend_schema(responses={200: HistoryOut(many=True), **page_errors(404)})
+    def get(self, request, pk: int):
+        """The instance's audit events, oldest first."""
+        get_in_scope(_visible(request), pk, "process instance")
+        page = self.pagination_class()
+        return page.get_paginated_response(_history_rows(page.paginate_queryset(instance_history(pk), request)))
+
+
+class InstanceData(APIView):
+    @extend_schema(responses={200: {"type": "object"}, **errors(404)})
+    def get(self, request, pk: int):
+        """The instance's data, in full."""
+        return Response(instance_data(get_in_scope(_visible(request), pk, "process instance")))
 
 
 def _action(name: str, request_serializer=None):
