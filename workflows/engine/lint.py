@@ -151,7 +151,30 @@ def _issue(filename: str, element: etree._Element, template: str,
 
 def warnings(tree: etree._ElementTree, filename: str, limits: Limits | None = None) -> list[ValidationIssue]:
     """Things that deploy but that the person uploading should know about."""
-    return _service_task_warnings(tree, filename) + _unbounded_cycle_warnings(tree, filename, limits or Limits())
+    return (_service_task_warnings(tree, filename) + _unbounded_cycle_warnings(tree, filename, limits or Limits())
+            + _untriggered_start_warnings(tree, filename))
+
+
+_START_TRIGGERS = {"messageEventDefinition": gettext_noop("a message"),
+                   "signalEventDefinition": gettext_noop("a signal"),
+                   "timerEventDefinition": gettext_noop("a timer"),
+                   "conditionalEventDefinition": gettext_noop("a condition")}
+
+
+def _untriggered_start_warnings(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:
+    """A process whose every start event waits for a trigger duban does not deliver to a start yet."""
+    found = []
+    for process in tree.getroot().iter(f"{{{BPMN_NS}}}process"):
+        starts = [e for e in process if isinstance(e.tag, str) and local_name(e) == "startEvent"]
+        triggers = [[local_name(d) for d in start if isinstance(d.tag, str) and local_name(d) in _START_TRIGGERS]
+                    for start in starts]
+        if not starts or not all(triggers):
+            continue  # no start event (the engine's own start), or a plain one: a start runs it
+        found.extend(_issue(filename, start, gettext_noop(
+            "the process starts only by %(trigger)s, which duban does not deliver to a start event yet: a "
+            "start waits here with no task; add a plain start event to start it through the API or console"),
+            trigger=text(_START_TRIGGERS[kinds[0]])) for start, kinds in zip(starts, triggers, strict=True))
+    return found
 
 
 def _unbounded_cycle_warnings(tree: etree._ElementTree, filename: str, limits: Limits) -> list[ValidationIssue]:
