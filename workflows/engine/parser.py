@@ -3,18 +3,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.parser.event_parsers import (
+    CONDITIONAL_EVENT_XPATH,
+    ERROR_EVENT_XPATH,
+    ESCALATION_EVENT_XPATH,
+    MESSAGE_EVENT_XPATH,
+    SIGNAL_EVENT_XPATH,
+    TIMER_EVENT_XPATH,
+)
 from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask as PlainServiceTask
+from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.camunda.parser.event_parsers import CamundaStartEventParser
+from SpiffWorkflow.spiff.parser.event_parsers import SpiffStartEventParser
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import ServiceTaskParser
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 
 from . import serializer
+from .code_events import EventSubprocessStart, wire_event_subprocesses
 from .errors import BpmnValidationError, ValidationIssue, gettext_noop, issue
 from .limits import Limits
 from .lint import lint, warnings
@@ -136,13 +149,46 @@ class _ServiceTaskParser(ServiceTaskParser):
         return super().create_task()
 
 
+_START_DEFINITIONS = [MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH, TIMER_EVENT_XPATH, CONDITIONAL_EVENT_XPATH,
+                      ERROR_EVENT_XPATH, ESCALATION_EVENT_XPATH]
+
+
+class _EventSubprocessStarts:
+    """A start event reads error and escalation definitions too (SpiffWorkflow's parser drops them, so
+    an error event subprocess started with its scope); in an event subprocess it is an
+    ``EventSubprocessStart`` knowing whether it interrupts (BPMN's default is that it does)."""
+
+    def create_task(self):
+        definition = self.get_event_definition(_START_DEFINITIONS)
+        if self.node.getparent().get("triggeredByEvent") == "true":
+            # _create_task calls spec_class with the event's definition and attributes
+            self.spec_class = partial(EventSubprocessStart, interrupting=self.node.get("isInterrupting") != "false")
+        task = self._create_task(definition)
+        self.spec.start.connect(task)
+        return task
+
+
+class _SpiffStartEventParser(_EventSubprocessStarts, SpiffStartEventParser):
+    pass
+
+
+class _CamundaStartEventParser(_EventSubprocessStarts, CamundaStartEventParser):
+    pass
+
+
 class _SpiffParser(SpiffBpmnParser):
     OVERRIDE_PARSER_CLASSES = {**SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
-                               full_tag("serviceTask"): (_ServiceTaskParser, ServiceTask)}
+                               full_tag("serviceTask"): (_ServiceTaskParser, ServiceTask),
+                               full_tag("startEvent"): (_SpiffStartEventParser, StartEvent)}
+
+
+class _CamundaParser(CamundaParser):
+    OVERRIDE_PARSER_CLASSES = {**CamundaParser.OVERRIDE_PARSER_CLASSES,
+                               full_tag("startEvent"): (_CamundaStartEventParser, StartEvent)}
 
 
 def _parser(dialect: str, sources: list[_Source], dmn: list) -> SpiffBpmnParser | CamundaParser:
-    parser = CamundaParser() if dialect == "camunda" else _SpiffParser()
+    parser = _CamundaParser() if dialect == "camunda" else _SpiffParser()
     for name, tree in dmn:
         _guard(sources, lambda t=tree, n=name: parser.add_dmn_xml(t.getroot(), filename=n))
     for source in sources:
@@ -172,6 +218,7 @@ def _compile_one(parser, key: str, dialect: str, sources: list[_Source]) -> Comp
         else:
             spec = parser.get_spec(key)
             subprocesses = parser.get_subprocess_specs(key)
+        wire_event_subprocesses([spec, *subprocesses.values()])
         workflow = BpmnWorkflow(spec, subprocesses)
         tasks = describe_user_tasks([spec, *subprocesses.values()])
         return CompiledProcess(

@@ -488,7 +488,7 @@ def _waiting_events(workflow: BpmnWorkflow) -> list[WaitingEvent]:
         parts = definition.event_definitions if isinstance(definition, MultipleEventDefinition) else [definition]
         for part in parts:
             details = part.details(task)
-            kind = _EVENT_KINDS.get(type(part).__name__, type(part).__name__)
+            kind = _EVENT_KINDS.get(details.event_type, details.event_type)
             waiting.append(WaitingEvent(kind=kind, name=str(details.name or part.name or ""),
                                         due_at=_due(details.value) if kind == "timer" else None))
     return waiting

@@ -18,15 +18,21 @@ from uuid import UUID, SafeUUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import BpmnTaskSpecConverter, MessageEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.event_definition import ErrorEscalationEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import EventConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask as PlainServiceTask
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as PlainMessageDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
 from SpiffWorkflow.spiff.serializer import DEFAULT_CONFIG as SPIFF_CONFIG
+from SpiffWorkflow.spiff.serializer.event_definition import (
+    ErrorEscalationEventDefinitionConverter as SpiffCodeEventConverter,
+)
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from . import code_events
 from .errors import DataError
 
 
@@ -122,10 +128,29 @@ class TaskStateConverter(TaskConverter):
         return task
 
 
-_CONFIGS = {"spiff": {**SPIFF_CONFIG, BpmnWorkflow: StateConverter, Task: TaskStateConverter},
-            "camunda": {**CAMUNDA_CONFIG, BpmnWorkflow: StateConverter, Task: TaskStateConverter}}
+class EventSubprocessStartConverter(EventConverter):
+    def to_dict(self, spec):
+        return {**super().to_dict(spec), "interrupting": spec.interrupting}
+
+
+_CONFIGS = {"spiff": {**SPIFF_CONFIG, BpmnWorkflow: StateConverter, Task: TaskStateConverter,
+                      code_events.EventSubprocessStart: EventSubprocessStartConverter},
+            "camunda": {**CAMUNDA_CONFIG, BpmnWorkflow: StateConverter, Task: TaskStateConverter,
+                        code_events.EventSubprocessStart: EventSubprocessStartConverter}}
 _local = threading.local()
 RESERVED_KEYS = frozenset({"typename"})
+
+
+def register_code_events(registry, dialect: str) -> None:
+    """Error and escalation definitions restore as duban's, which throw to the thrower's scope
+    (code_events); they are written as SpiffWorkflow writes its own, under its names."""
+    if dialect == "camunda":
+        ErrorEscalationEventDefinitionConverter(code_events.BpmnError, registry, typename="ErrorEventDefinition")
+        ErrorEscalationEventDefinitionConverter(code_events.BpmnEscalation, registry,
+                                                typename="EscalationEventDefinition")
+    else:
+        SpiffCodeEventConverter(code_events.SpiffError, registry, typename="ErrorEventDefinition")
+        SpiffCodeEventConverter(code_events.SpiffEscalation, registry, typename="EscalationEventDefinition")
 
 
 def _serializer(dialect: str) -> BpmnWorkflowSerializer:
@@ -133,6 +158,7 @@ def _serializer(dialect: str) -> BpmnWorkflowSerializer:
     cache = _local.__dict__.setdefault("serializers", {})
     if dialect not in cache:
         registry = BpmnWorkflowSerializer.configure(_CONFIGS[dialect])
+        register_code_events(registry, dialect)
         if dialect == "camunda":
             # CamundaParser leaves service, send and receive tasks to the plain BPMN classes,
             # which its serializer config forgets; register them (the plain message definition

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import chain, definitions, flow, process
+from tests.builders import chain, definitions, escalation, escalation_throw, flow, process
 from workflows.engine import BpmnValidationError, Process, compile_package
 
 ACTIVITI = 'xmlns:activiti="http://activiti.org/bpmn" '
+CAMUNDA = 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
 
 
 def _lines(*elements: str) -> str:
@@ -145,3 +146,76 @@ def test_a_process_only_a_trigger_can_start_deploys_with_a_warning_on_its_start(
                                  b'<bpmn:startEvent id="by_hand"/><bpmn:sequenceFlow id="hand" sourceRef="by_hand" '
                                  b'targetRef="review"/>')
     assert _compiled(with_plain).warnings == []
+
+
+def _escalation_in_a_subprocess(inner_interrupting: str, boundary: bool = True) -> bytes:
+    """A subprocess raising an escalation that an event subprocess inside it and an interrupting
+    boundary event on it both catch."""
+    body = _lines(
+        '<bpmn:startEvent id="start"/>', '<bpmn:subProcess id="sub">', '<bpmn:startEvent id="sub_start"/>',
+        escalation_throw("raise", "late"), '<bpmn:userTask id="after_raise"/>', '<bpmn:endEvent id="sub_end"/>',
+        chain("sub_start", "raise", "after_raise", "sub_end"),
+        '<bpmn:subProcess id="handler" triggeredByEvent="true">',
+        f'<bpmn:startEvent id="inner_catch" isInterrupting="{inner_interrupting}">',
+        '<bpmn:escalationEventDefinition escalationRef="late"/></bpmn:startEvent>',
+        '<bpmn:userTask id="inner_task"/>', '<bpmn:endEvent id="inner_end"/>',
+        chain("inner_catch", "inner_task", "inner_end"), "</bpmn:subProcess>", "</bpmn:subProcess>",
+        '<bpmn:userTask id="outer_task"/>', '<bpmn:endEvent id="outer_end"/>', '<bpmn:endEvent id="end"/>',
+        chain("start", "sub", "end"), chain("outer_catch", "outer_task", "outer_end"),
+        '<bpmn:boundaryEvent id="outer_catch" attachedToRef="sub" cancelActivity="true">'
+        '<bpmn:escalationEventDefinition escalationRef="late"/></bpmn:boundaryEvent>' if boundary else "")
+    return definitions(process("p", body), head=escalation("late", "LATE"))
+
+
+def _ready(snapshot) -> list[str]:
+    return sorted(t.info.bpmn_id for t in snapshot.ready_tasks)
+
+
+def _complete_all(compiled, snapshot):
+    engine = Process(compiled.spec, compiled.dialect)
+    while snapshot.ready_tasks:
+        snapshot = engine.complete(snapshot.state, snapshot.ready_tasks[0].task_id, {})
+    return snapshot
+
+
+@pytest.mark.parametrize("dialect", ["spiff", "camunda"])
+@pytest.mark.parametrize(("inner_interrupting", "ready"), [("true", ["inner_task"]),
+                                                           ("false", ["after_raise", "inner_task"])])
+def test_an_escalation_goes_to_the_event_subprocess_inside_before_the_boundary_event(dialect, inner_interrupting,
+                                                                                     ready):
+    content = _escalation_in_a_subprocess(inner_interrupting)
+    if dialect == "camunda":
+        content = content.replace(b"xmlns:xsi", CAMUNDA.encode() + b"xmlns:xsi").replace(
+            b'<bpmn:userTask id="outer_task"/>', b'<bpmn:userTask id="outer_task" camunda:assignee="office"/>')
+    compiled, started = _start(content)
+    assert compiled.dialect == dialect
+    assert started.status == "running" and _ready(started) == ready  # the boundary's outer_task never starts
+    done = _complete_all(compiled, started)
+    assert done.status == "completed"
+
+
+def test_without_an_event_subprocess_inside_the_boundary_event_catches_the_escalation():
+    compiled, started = _start(_escalation_in_a_subprocess("true").replace(b'escalationRef="late"/></bpmn:start',
+                                                                            b'escalationRef="other"/></bpmn:start')
+                               .replace(b"</bpmn:definitions>", escalation("other", "OTHER").encode()
+                                        + b"</bpmn:definitions>"))
+    assert _ready(started) == ["outer_task"]
+    assert _complete_all(compiled, started).status == "completed"
+
+
+def test_an_error_event_subprocess_waits_for_its_error_then_interrupts_the_process():
+    content = definitions(process("p", _lines(
+        '<bpmn:startEvent id="start"/>', '<bpmn:parallelGateway id="fork"/>', '<bpmn:userTask id="check"/>',
+        '<bpmn:userTask id="report"/>', '<bpmn:endEvent id="fail"><bpmn:errorEventDefinition errorRef="bad"/>'
+        "</bpmn:endEvent>", '<bpmn:endEvent id="end"/>', chain("start", "fork", "check", "fail"),
+        chain("fork", "report", "end"), '<bpmn:subProcess id="handler" triggeredByEvent="true">',
+        '<bpmn:startEvent id="on_error"><bpmn:errorEventDefinition errorRef="bad"/></bpmn:startEvent>',
+        '<bpmn:userTask id="repair"/>', '<bpmn:endEvent id="repaired"/>', chain("on_error", "repair", "repaired"),
+        "</bpmn:subProcess>")), head='<bpmn:error id="bad" errorCode="BAD"/>')
+    compiled, started = _start(content)
+    assert _ready(started) == ["check", "report"]  # the handler waits (it used to start with the process)
+    engine = Process(compiled.spec, compiled.dialect)
+    check = next(t for t in started.ready_tasks if t.info.bpmn_id == "check")
+    failed = engine.complete(started.state, check.task_id, {})
+    assert _ready(failed) == ["repair"]  # report is cancelled by the interrupting handler
+    assert _complete_all(compiled, failed).status == "completed"
