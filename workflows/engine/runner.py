@@ -413,6 +413,12 @@ def _incident(workflow: BpmnWorkflow, exc: Exception) -> Incident:
     )
 
 
+def _still_failed(task) -> Incident:
+    """A task that failed in an earlier step and was not retried in this one."""
+    return Incident(task_id=str(task.id), bpmn_id=task.task_spec.bpmn_id or task.task_spec.name,
+                    message="a task failed", raised=False)
+
+
 def _wrapped(exc: Exception) -> BaseException | None:
     """The error the engine wrapped without its words ("Error evaluating expression ..."): raised while
     handling it, and named by its ``error_type``."""
@@ -433,9 +439,10 @@ def _snapshot(workflow: BpmnWorkflow, dialect: str, completed: list, incident: I
                        assignee=_task_assignee(t, info))
              for t in tasks if t.state == TaskState.READY and t.task_spec.manual]
     waiting = _waiting_events(workflow)
-    if incident is None and any(t.state == TaskState.ERROR for t in tasks):
-        incident = _incident(workflow, EngineError("a task failed"))
-    if incident:
+    incidents = [incident] if incident is not None else []
+    incidents += [_still_failed(t) for t in tasks
+                  if t.state == TaskState.ERROR and (incident is None or str(t.id) != incident.task_id)]
+    if incidents:
         status = "error"
     elif workflow.completed:
         status = "completed"
@@ -448,7 +455,7 @@ def _snapshot(workflow: BpmnWorkflow, dialect: str, completed: list, incident: I
         escalations=[e for t in completed if (e := _escalation(t)) is not None],
         completed_ids={str(t.id) for t in completed if t.has_state(TaskState.COMPLETED)},
         thrown=[e for e in (_thrown(ev) for ev in workflow.get_events()) if e is not None],
-        incident=incident,
+        incidents=incidents,
     )
 
 

@@ -35,13 +35,19 @@ class RaisedEscalation:
 
 @dataclass(frozen=True)
 class Incident:
-    """A task that raised: the instance is in error until retried."""
+    """A task that raised: the instance is in error until retried.
+
+    ``raised``: it raised in this step (the message is its cause); a task that failed in an earlier
+    step and still waits for a retry is listed with ``raised`` false, its cause kept where it was
+    recorded then.
+    """
 
     task_id: str
     bpmn_id: str
     message: str
     line: int | None = None
     error_line: str = ""
+    raised: bool = True
 
 
 @dataclass(frozen=True)
@@ -73,8 +79,13 @@ class Snapshot:
     waiting: list[WaitingEvent]
     escalations: list[RaisedEscalation] = field(default_factory=list)
     thrown: list[ThrownEvent] = field(default_factory=list)
-    incident: Incident | None = None
+    incidents: list[Incident] = field(default_factory=list)  # one per failed task, the one raised now first
     completed_ids: set[str] = field(default_factory=set)  # tasks (activities) completed during this step
+
+    @property
+    def incident(self) -> Incident | None:
+        """The step's incident: the task that raised now, else one that failed before."""
+        return self.incidents[0] if self.incidents else None
 
     @property
     def next_timer_at(self) -> dt.datetime | None:

@@ -91,8 +91,8 @@ def snapshots_apply(steps: list[Step]) -> None:
     _close_escalations(steps, now)
     for step in steps:
         instance, snapshot = step.instance, step.snapshot
-        if snapshot.incident is not None or step.may_have_incident:
-            _sync_incident(instance, snapshot, now)
+        if snapshot.incidents or step.may_have_incident:
+            _sync_incidents(instance, snapshot, now)
         if process_for(instance.definition).catches_messages_or_signals:  # else it never has subscriptions
             _sync_subscriptions(instance, snapshot)
         if snapshot.status == InstanceStatus.COMPLETED:
@@ -107,7 +107,7 @@ def snapshots_apply(steps: list[Step]) -> None:
 
 def is_plain_start(snapshot: Snapshot) -> bool:
     """A first step that only opened tasks and waits for them or for timers: nothing else to project."""
-    return (snapshot.status not in _TERMINAL and not snapshot.escalations and snapshot.incident is None
+    return (snapshot.status not in _TERMINAL and not snapshot.escalations and not snapshot.incidents
             and not snapshot.thrown and not any(w.kind in ("message", "signal") for w in snapshot.waiting))
 
 
@@ -363,20 +363,24 @@ def _insert_escalations(rows: list[Escalation]) -> None:
             row.save(force_insert=True)
 
 
-def _sync_incident(instance, snapshot, now) -> None:
-    open_incidents = Incident.objects.filter(instance=instance, resolved_at__isnull=True)
-    incident = snapshot.incident
-    if incident is None:
-        open_incidents.update(resolved_at=now)
-        return
-    if open_incidents.filter(task_guid=incident.task_id).exists():
-        return
-    open_incidents.update(resolved_at=now)
-    Incident.objects.create(instance=instance, task_guid=incident.task_id, bpmn_id=incident.bpmn_id,
-                            message=incident.message, line=incident.line, error_line=incident.error_line,
-                            raised_at=now)
-    audit_record(action=AuditAction.INCIDENT, instance=instance, task_guid=incident.task_id,
-                 detail={"bpmn_id": incident.bpmn_id, "message": incident.message[:500], "line": incident.line})
+def _sync_incidents(instance, snapshot, now) -> None:
+    """One open incident per failed task, keeping the cause it was raised with until the task is
+    retried (it raises again: a new incident) or no longer failed (retried, cancelled, the instance
+    ended)."""
+    open_rows = {row.task_guid: row.pk for row in
+                 Incident.objects.filter(instance=instance, resolved_at__isnull=True).only("pk", "task_guid")}
+    failing = {incident.task_id: incident for incident in snapshot.incidents}
+    ended = [pk for guid, pk in open_rows.items() if guid not in failing or failing[guid].raised]
+    if ended:
+        Incident.objects.filter(pk__in=ended).update(resolved_at=now)
+    for incident in snapshot.incidents:
+        if incident.task_id in open_rows and not incident.raised:
+            continue
+        Incident.objects.create(instance=instance, task_guid=incident.task_id, bpmn_id=incident.bpmn_id,
+                                message=incident.message, line=incident.line, error_line=incident.error_line,
+                                raised_at=now)
+        audit_record(action=AuditAction.INCIDENT, instance=instance, task_guid=incident.task_id,
+                     detail={"bpmn_id": incident.bpmn_id, "message": incident.message[:500], "line": incident.line})
 
 
 def _sync_subscriptions(instance, snapshot) -> None:

@@ -82,6 +82,46 @@ def test_failing_script_raises_an_incident_that_can_be_retried(office_user):
     assert process_for(instance.definition).data(bytes(instance.state))["share"] == 2.5
 
 
+THREE_BRANCHES = definitions(process("calc", "".join([
+    '<bpmn:startEvent id="start"/>', '<bpmn:parallelGateway id="fork"/>', user_task("enter_a"), user_task("enter_b"),
+    user_task("enter_c"), '<bpmn:scriptTask id="divide"><bpmn:script>share = total / count</bpmn:script>'
+    '</bpmn:scriptTask>', '<bpmn:scriptTask id="average"><bpmn:script>mean = sum(marks) / len(marks)'
+    '</bpmn:script></bpmn:scriptTask>', '<bpmn:parallelGateway id="join"/>', '<bpmn:endEvent id="end"/>',
+    chain("start", "fork", "enter_a", "divide", "join", "end"), chain("fork", "enter_b", "average", "join"),
+    chain("fork", "enter_c", "join")])))
+
+
+def _open_incidents(instance) -> dict[str, str]:
+    return dict(Incident.objects.filter(instance=instance, resolved_at__isnull=True).values_list("bpmn_id", "message"))
+
+
+def test_each_failed_task_keeps_its_own_incident_and_cause_until_it_is_retried(office_user):
+    instance = start(THREE_BRANCHES, actor=office_user)
+    by_id = {t.bpmn_id: t for t in ready(instance)}
+    human_task_complete(task_id=by_id["enter_a"].pk, actor=office_user, data={"total": 10, "count": 0})
+    human_task_complete(task_id=by_id["enter_b"].pk, actor=office_user, data={"marks": 7})
+    human_task_complete(task_id=by_id["enter_c"].pk, actor=office_user, data={})  # a later step, raising nothing
+    instance.refresh_from_db()
+    incidents = _open_incidents(instance)
+    assert instance.status == InstanceStatus.ERROR and sorted(incidents) == ["average", "divide"]
+    assert "ZeroDivisionError" in incidents["divide"] and "TypeError" in incidents["average"]
+    assert Incident.objects.filter(instance=instance).count() == 2  # none resolved and raised again as "a task failed"
+
+    instance_retry(instance_id=instance.pk, actor=office_user, data={"count": 4, "marks": [3, 5]})
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.COMPLETED and _open_incidents(instance) == {}
+    assert process_for(instance.definition).data(bytes(instance.state))["mean"] == 4
+
+
+def test_a_retry_that_fails_again_records_its_new_cause(office_user):
+    instance = start(FAILING, actor=office_user)
+    human_task_complete(task_id=ready(instance)[0].pk, actor=office_user, data={"total": 10, "count": 0})
+    instance_retry(instance_id=instance.pk, actor=office_user, data={"count": "two"})
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.ERROR and "TypeError" in _open_incidents(instance)["divide"]
+    assert Incident.objects.filter(instance=instance, resolved_at__isnull=False).count() == 1
+
+
 def test_task_data_round_trips_exactly(office_user):
     data = {f"k{i:02d}": i for i in range(40)}
     data.update({"nested": {"a": [1, {"b": "二"}], "when": dt.datetime(2024, 7, 10, 9, 0, tzinfo=dt.UTC)},

@@ -135,7 +135,7 @@ def instance_terminate(*, instance_id: int, actor: AbstractBaseUser | None, reas
     snapshot.status = InstanceStatus.TERMINATED
     snapshot.ready_tasks = []
     snapshot.waiting = []
-    snapshot.incident = None
+    snapshot.incidents = []
     audit_record(action=AuditAction.TERMINATED, actor=actor, instance=instance, detail={"reason": reason[:500]})
     snapshot_apply(instance=instance, snapshot=snapshot, actor=actor)
     return instance
