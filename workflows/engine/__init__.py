@@ -9,9 +9,11 @@ from .parser import CompiledPackage, CompiledProcess, compile_package
 from .runner import Process
 from .snapshot import Incident, RaisedEscalation, ReadyTask, Snapshot, ThrownEvent, WaitingEvent
 from .specs import UserTaskInfo
+from .start_triggers import StartTrigger, first_start_at, next_start_at
 
 __all__ = [
     "BpmnValidationError", "CompiledPackage", "CompiledProcess", "DataError", "EngineError", "Incident",
-    "Limits", "Process", "RaisedEscalation", "ReadyTask", "ScriptError", "Snapshot", "ThrownEvent", "UserTaskInfo",
-    "ValidationIssue", "WaitingEvent", "compile_package",
+    "Limits", "Process", "RaisedEscalation", "ReadyTask", "ScriptError", "Snapshot", "StartTrigger",
+    "ThrownEvent", "UserTaskInfo", "ValidationIssue", "WaitingEvent", "compile_package", "first_start_at",
+    "next_start_at",
 ]

@@ -155,26 +155,29 @@ def warnings(tree: etree._ElementTree, filename: str, limits: Limits | None = No
             + _untriggered_start_warnings(tree, filename))
 
 
-_START_TRIGGERS = {"messageEventDefinition": gettext_noop("a message"),
-                   "signalEventDefinition": gettext_noop("a signal"),
-                   "timerEventDefinition": gettext_noop("a timer"),
-                   "conditionalEventDefinition": gettext_noop("a condition")}
-
-
 def _untriggered_start_warnings(tree: etree._ElementTree, filename: str) -> list[ValidationIssue]:
-    """A process whose every start event waits for a trigger duban does not deliver to a start yet."""
+    """Start events that nothing starts: a condition (duban evaluates none for a start), or a timer
+    whose value an expression builds (only a written value is scheduled). Messages, signals and
+    written timers start their process (service: start_triggers)."""
     found = []
     for process in tree.getroot().iter(f"{{{BPMN_NS}}}process"):
-        starts = [e for e in process if isinstance(e.tag, str) and local_name(e) == "startEvent"]
-        triggers = [[local_name(d) for d in start if isinstance(d.tag, str) and local_name(d) in _START_TRIGGERS]
-                    for start in starts]
-        if not starts or not all(triggers):
-            continue  # no start event (the engine's own start), or a plain one: a start runs it
-        found.extend(_issue(filename, start, gettext_noop(
-            "the process starts only by %(trigger)s, which duban does not deliver to a start event yet: a "
-            "start waits here with no task; add a plain start event to start it through the API or console"),
-            trigger=text(_START_TRIGGERS[kinds[0]])) for start, kinds in zip(starts, triggers, strict=True))
+        for start in (e for e in process if isinstance(e.tag, str) and local_name(e) == "startEvent"):
+            kinds = {local_name(d): d for d in start if isinstance(d.tag, str)}
+            if "conditionalEventDefinition" in kinds:
+                found.append(_issue(filename, start, gettext_noop(
+                    "duban evaluates no condition to start a process: this start event never starts one; "
+                    "start the process by a message, a signal, a timer or by hand")))
+            elif "timerEventDefinition" in kinds and not _written_timer(kinds["timerEventDefinition"]):
+                found.append(_issue(filename, start, gettext_noop(
+                    "this timer start event's time is built by an expression, and duban schedules only a "
+                    "time written as a value (an ISO 8601 date, duration or repeating interval): it never "
+                    "starts the process")))
     return found
+
+
+def _written_timer(definition: etree._Element) -> bool:
+    values = [e.text or "" for e in definition if isinstance(e.tag, str)]
+    return bool(values) and all(isinstance(constant(v), str) for v in values)
 
 
 def _unbounded_cycle_warnings(tree: etree._ElementTree, filename: str, limits: Limits) -> list[ValidationIssue]:

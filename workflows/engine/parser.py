@@ -34,6 +34,7 @@ from .lint import lint, warnings
 from .localization import Texts, localized_texts
 from .normalize import normalize
 from .specs import describe_user_tasks
+from .start_triggers import StartTrigger, start_triggers
 from .structure import call_cycle_issues, size_issue
 from .xml import ElementInfo, element_index, local_name, parse_xml
 
@@ -56,6 +57,7 @@ class CompiledProcess:
     lanes: tuple[str, ...] = ()
     inline_forms: dict = field(default_factory=dict)
     texts: Texts = field(default_factory=dict)  # names and documentation in other languages, by element id
+    start_triggers: tuple[StartTrigger, ...] = ()  # start events waiting for a message, signal or timer
 
 
 @dataclass
@@ -228,6 +230,7 @@ def _compile_one(parser, key: str, dialect: str, sources: list[_Source]) -> Comp
             lanes=tuple(sorted({t.lane for t in tasks if t.lane})),
             inline_forms={t.bpmn_id: t.form_schema for t in tasks if t.form_schema},
             texts=localized_texts(_roots_of(key, sources)),
+            start_triggers=start_triggers(spec),
         )
     return _guard(sources, build, default_file=sources[0].name)
 

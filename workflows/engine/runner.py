@@ -41,6 +41,7 @@ from .snapshot import (
     escalation_level,
 )
 from .specs import describe
+from .start_triggers import StartTrigger, fire_start_event
 
 _EVENT_KINDS = {"MessageEventDefinition": "message", "SignalEventDefinition": "signal",
                 "TimeDateEventDefinition": "timer", "DurationTimerEventDefinition": "timer",
@@ -69,12 +70,20 @@ class Process:
 
     # --- operations -------------------------------------------------------------------------
 
-    def start(self, data: dict | None = None) -> Snapshot:
-        """Create an instance, hand it the start data and run it to its first wait."""
+    def start(self, data: dict | None = None, trigger: StartTrigger | None = None,
+              payload: object = None) -> Snapshot:
+        """Create an instance, hand it the start data and run it to its first wait.
+
+        With a ``trigger`` (a message, signal or due timer), the start event waiting for it begins
+        the instance, with ``payload`` as the event's, and no other start event does.
+        """
         data = serializer.engine_data(data or {})
+        serializer.check_data(payload if isinstance(payload, dict) else {})
         workflow = self._blank()
         workflow.script_engine = self.script_engine
         workflow.get_next_task(spec_name="Start").data.update(data)
+        if trigger is not None:
+            fire_start_event(workflow, trigger, payload)
         return _step(workflow, self.dialect, self.rules, lambda: None)
 
     def complete(self, state: bytes, task_id: str, data: dict | None = None) -> Snapshot:

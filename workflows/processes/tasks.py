@@ -13,13 +13,16 @@ log = logging.getLogger(__name__)
 @shared_task(name="workflows.processes.tasks.sweep_timers", acks_late=True)
 def sweep_timers() -> int:
     """Fire due timers (Celery beat runs this every DUBAN_TIMER_SWEEP_SECONDS): batch after batch
-    until none is left, for at most one sweep interval."""
+    until none is left, for at most one sweep interval; then start the instances timer start events
+    fell due for."""
     from django.conf import settings
 
     from .heartbeat import note_sweep
+    from .services.start_triggers import timer_starts_fire
     from .services.timers import timer_sweep_until_done
 
     fired = timer_sweep_until_done(seconds=settings.DUBAN_TIMER_SWEEP_SECONDS)
+    fired += timer_starts_fire()
     note_sweep()
     return fired
 

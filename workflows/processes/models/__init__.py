@@ -1,6 +1,6 @@
 from .attachments import Attachment
 from .audit import AuditAction, AuditChainHead, AuditEvent
-from .definitions import Deployment, DeploymentFile, ProcessDefinition
+from .definitions import Deployment, DeploymentFile, ProcessDefinition, StartTrigger
 from .instances import EventSubscription, Incident, InstanceStatus, ProcessInstance
 from .messages import KeptMessage
 from .tasks import Escalation, EscalationLevel, HumanTask, HumanTaskState
@@ -9,5 +9,5 @@ __all__ = [
     "Attachment", "AuditAction", "AuditChainHead", "AuditEvent", "Deployment", "DeploymentFile", "Escalation",
     "EscalationLevel",
     "EventSubscription", "HumanTask", "HumanTaskState", "Incident", "InstanceStatus", "KeptMessage",
-    "ProcessDefinition", "ProcessInstance",
+    "ProcessDefinition", "ProcessInstance", "StartTrigger",
 ]

@@ -65,3 +65,23 @@ class ProcessDefinition(models.Model):
     @property
     def forms(self) -> dict:
         return json.loads(self.forms_json)
+
+
+class StartTrigger(models.Model):
+    """A start event of a definition version that waits for a message, a signal or a timer: a way
+    to start an instance besides by hand. Only the active version's triggers start instances."""
+
+    definition = models.ForeignKey(ProcessDefinition, on_delete=models.CASCADE, related_name="start_triggers")
+    kind = models.CharField(max_length=16)  # message, signal, timer
+    name = models.CharField(max_length=255)  # the message or signal name; a timer's start event id
+    timer = models.CharField(max_length=255, blank=True)  # a timer's ISO 8601 value, "" if not a literal
+    next_at = models.DateTimeField(null=True, blank=True)  # a timer's next start, while its version is active
+    started = models.PositiveIntegerField(default=0)  # instances this timer started
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "name"]),
+                   models.Index(fields=["next_at"], name="start_trigger_due",
+                                condition=models.Q(next_at__isnull=False))]
+
+    def __str__(self) -> str:
+        return f"{self.definition} {self.kind} {self.name}"

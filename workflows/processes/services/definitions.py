@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows.compiled import CompiledQuery
-from workflows.engine import BpmnValidationError, CompiledProcess, ValidationIssue, compile_package
+from workflows.engine import BpmnValidationError, CompiledProcess, ValidationIssue, compile_package, first_start_at
 from workflows.engine.errors import gettext_noop, issue
 
 from ..audit import audit_record
 from ..errors import Conflict, Invalid, NotFound
 from ..forms import check_schema
 from ..issue_texts import issue_dict
-from ..models import AuditAction, Deployment, DeploymentFile, ProcessDefinition
+from ..models import AuditAction, Deployment, DeploymentFile, ProcessDefinition, StartTrigger
 from ..runtime import engine_limits
 
 MAX_FILES = 50
@@ -137,9 +137,28 @@ def _store(files, sha, processes, forms, warnings, actor) -> DeployResult:
                                   ensure_ascii=False),
         )
         definitions.append(definition)
+        start_triggers_record(definition=definition, compiled=compiled)
         audit_record(action=AuditAction.DEPLOYED, actor=actor, definition_id=definition.pk,
                      detail={"key": definition.key, "version": definition.version, "sha256": sha})
     return DeployResult(definitions=definitions, created=True, warnings=warnings)
+
+
+def start_triggers_record(*, definition: ProcessDefinition, compiled: CompiledProcess) -> None:
+    """Keep a new version's start triggers; a new version is active, so its timers are scheduled."""
+    StartTrigger.objects.bulk_create([StartTrigger(definition=definition, kind=t.kind, name=t.name[:255],
+                                                   timer=t.timer[:255]) for t in compiled.start_triggers])
+    start_triggers_activate(definition=definition)
+
+
+def start_triggers_activate(*, definition: ProcessDefinition) -> None:
+    """The version became the one new instances use: its timer starts count from now, the other
+    versions' stop."""
+    StartTrigger.objects.filter(definition__key=definition.key, kind="timer").exclude(
+        definition=definition).update(next_at=None)
+    now = timezone.now()
+    for row in StartTrigger.objects.filter(definition=definition, kind="timer"):
+        row.next_at, row.started = first_start_at(row.timer, now) if row.timer else None, 0
+        row.save(update_fields=["next_at", "started"])
 
 
 # Every start asks for the active version of a key: compiled once.
@@ -168,6 +187,7 @@ def definition_activate(*, key: str, version: int, actor: AbstractBaseUser) -> P
         raise NotFound(_("no process definition %(key)s version %(version)s") % {"key": repr(key), "version": version})
     definition.activated_at = timezone.now()
     definition.save(update_fields=["activated_at"])
+    start_triggers_activate(definition=definition)
     audit_record(action=AuditAction.ACTIVATED, actor=actor, definition_id=definition.pk,
                  detail={"key": key, "version": version})
     return definition

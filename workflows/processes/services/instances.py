@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from workflows.compiled import insert_returning
-from workflows.engine import DataError, Snapshot
+from workflows.engine import DataError, EngineError, Snapshot, StartTrigger
 from workflows.org.models import Unit
 
 from ..audit import audit_record
@@ -22,12 +22,16 @@ from .locking import instance_lock, require_active
 @transaction.atomic
 def instance_start(*, definition: ProcessDefinition, actor: AbstractBaseUser | None = None,
                    data: dict | None = None, business_key: str = "", unit: Unit | None = None,
-                   refs: dict | None = None, parent: ProcessInstance | None = None) -> ProcessInstance:
-    """Start an instance of a definition version with start data and business references."""
+                   refs: dict | None = None, parent: ProcessInstance | None = None,
+                   trigger: StartTrigger | None = None, payload: dict | None = None) -> ProcessInstance:
+    """Start an instance of a definition version with start data and business references; with a
+    ``trigger``, at the start event waiting for that message, signal or timer (``payload`` its event's)."""
     try:
-        snapshot = process_for(definition).start(data or {})
+        snapshot = process_for(definition).start(data or {}, trigger=trigger, payload=payload)
     except DataError as exc:
         raise Invalid(str(exc), {"data": [str(exc)]}) from None
+    except EngineError as exc:  # no start event waits for the trigger
+        raise Conflict(str(exc)) from None
     start = InstanceStart(data=data or {}, business_key=business_key, unit=unit, refs=refs or {}, parent=parent)
     if is_plain_start(snapshot):  # the common case: open the first tasks, write their rows in bulk
         instance = _plain_instance(definition, start, snapshot, actor)
