@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from workflows.compiled import CompiledQuery
 from workflows.org.models import Membership
@@ -97,3 +97,15 @@ def tasks_held(*, user: AbstractBaseUser) -> QuerySet[HumanTask]:
     return (HumanTask.objects.filter(state=HumanTaskState.READY, assignee=user)
             .select_related("instance__definition", "instance__unit", "candidate_unit")
             .defer(*LIST_DEFERRED).order_by("due_at", "id"))
+
+
+def start_triggers_active() -> list:
+    """The start triggers of each process's active version (what a message, signal or timer starts)."""
+    from .models import ProcessDefinition, StartTrigger
+
+    newest = {}
+    for definition in ProcessDefinition.objects.filter(start_triggers__isnull=False).distinct().order_by(
+            "key", F("activated_at").desc(nulls_last=True), "-version").only("pk", "key"):
+        newest.setdefault(definition.key, definition.pk)
+    return list(StartTrigger.objects.filter(definition_id__in=newest.values()).select_related("definition")
+                .order_by("kind", "name", "definition__key"))
