@@ -89,7 +89,10 @@ class Escalation(models.Model):
         verbose_name_plural = _("escalations")
         constraints = [models.UniqueConstraint(fields=["instance", "event_guid"], name="escalation_once")]
         indexes = [models.Index(fields=["target_unit", "level", "closed_at"]),
-                   models.Index(fields=["level"], name="escalation_level")]
+                   models.Index(fields=["level"], name="escalation_level"),
+                   # the escalations list (API), oldest open first: a walk, not a sort of every open one
+                   models.Index(fields=["raised_at", "id"], name="escalation_open_by_age",
+                                condition=models.Q(closed_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} · {self.name or self.code}"
