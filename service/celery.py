@@ -8,7 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "service.settings")
 
 app = Celery("duban")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["workflows.processes", "workflows.plans"])
+app.autodiscover_tasks(["workflows.processes", "workflows.plans", "workflows.notifications"])
 
 
 @worker_init.connect  # the worker's main process (the solo pool runs tasks there)

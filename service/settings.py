@@ -256,6 +256,11 @@ DUBAN_TOKEN_DAYS = int(os.environ.get("DUBAN_TOKEN_DAYS", "30"))
 
 EMAIL_BACKEND = os.environ.get("DUBAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DUBAN_FROM_EMAIL", "duban@localhost")
+# Where people open duban: the links in mails and messages are made absolute with it.
+DUBAN_SITE_URL = os.environ.get("DUBAN_SITE_URL", "http://localhost:8000")
+# A notice that cannot be sent is tried this many times in all, waiting 30 s, 60 s, 120 s... between.
+DUBAN_DELIVERY_ATTEMPTS = int(os.environ.get("DUBAN_DELIVERY_ATTEMPTS", "5"))
+DUBAN_DELIVERY_BACKOFF_SECONDS = float(os.environ.get("DUBAN_DELIVERY_BACKOFF_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,

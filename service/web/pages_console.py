@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from workflows.notifications.delivery import deliveries_failed
 from workflows.org.models import Unit
 from workflows.org.roles import is_office
 from workflows.plans.calendar import calendar_source
@@ -43,7 +44,8 @@ def console(request):
         "definitions": ProcessDefinition.objects.filter(version=Subquery(newest)).order_by("key"),
         "cycles": ReportingCycle.objects.select_related("plan").order_by("-year", "half"),
         "plans": Plan.objects.order_by("-year"), "calendar_warning": calendar_year_warning(),
-        "pending_extensions": ReportExtension.objects.filter(status=ExtensionStatus.PENDING).count()})
+        "pending_extensions": ReportExtension.objects.filter(status=ExtensionStatus.PENDING).count(),
+        "failed_deliveries": deliveries_failed().count()})
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Write notifications (and send email where an address is set)."""
+"""Write notifications (and queue their mail where the person has an address)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.utils import timezone, translation
 
 from workflows.compiled import insert_rows
 
+from .delivery import deliveries_queue
 from .models import Notification
 from .texts import notice_text
 
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 
 def notify(*, users: Iterable[AbstractBaseUser], kind: str, title: str = "", link: str = "", template: str = "",
            params: dict | None = None, task: HumanTask | None = None) -> int:
-    """One notification per distinct user; email after commit to those with an address."""
+    """One notification per distinct user; mailed by the workers to those with an address."""
     return notify_many([Notice(users=users, kind=kind, title=title, link=link, template=template,
                                params=params or {}, task=task)])
 
@@ -44,7 +43,7 @@ class Notice:
 
 def notify_many(notices: list[Notice]) -> int:
     """``notify`` for many notices: one insert and one batch of mail for all of them."""
-    rows, mails = [], []
+    rows = []
     for notice in notices:
         people = {u.pk: u for u in notice.users if u is not None}.values()
         with translation.override(settings.LANGUAGE_CODE):  # stored and mailed in the site's language
@@ -52,11 +51,9 @@ def notify_many(notices: list[Notice]) -> int:
                      else notice.title)[:300]
         rows += [Notification(user=u, kind=notice.kind, title=title, link=notice.link[:300],
                               template=notice.template, params=notice.params, task=notice.task) for u in people]
-        mails += [(title, f"{title}\n{notice.link}", settings.DEFAULT_FROM_EMAIL, [u.email])
-                  for u in people if u.email]
-    insert_rows(rows)  # nobody reads these ids back
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    mailed = [row for row in rows if row.user.email]
+    insert_rows([row for row in rows if not row.user.email])  # nobody reads these ids back
+    deliveries_queue(Notification.objects.bulk_create(mailed))  # their deliveries name them
     return len(rows)
 
 
