@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from workflows.processes.errors import Conflict, NotFound
 from workflows.processes.models import ProcessInstance
 from workflows.processes.selectors import start_triggers_active
 from workflows.processes.services.start_triggers import Sent, message_send, signal_send
@@ -46,12 +47,16 @@ class SendForm(forms.Form):
 
 def _send(request, form: SendForm) -> Sent | None:
     v = form.cleaned_data
-    if v["kind"] == "signal":
-        return attempt_form(request, form, lambda: signal_send(name=v["name"], payload=v["data"], actor=request.user),
-                            _("Signal sent."))
-    return attempt_form(request, form, lambda: message_send(
-        name=v["name"], payload=v["data"], data=v["data"], business_key=v["business_key"], actor=request.user),
-        _("Message sent."))
+
+    def send() -> Sent:
+        try:
+            if v["kind"] == "signal":
+                return signal_send(name=v["name"], payload=v["data"], actor=request.user)
+            return message_send(name=v["name"], payload=v["data"], data=v["data"], business_key=v["business_key"],
+                                actor=request.user)
+        except NotFound as exc:  # nobody to reach is said on this page, not a missing page
+            raise Conflict(exc.message) from None
+    return attempt_form(request, form, send, _("Signal sent.") if v["kind"] == "signal" else _("Message sent."))
 
 
 @login_required

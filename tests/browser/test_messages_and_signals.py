@@ -11,7 +11,7 @@ from workflows.processes.services.definitions import definition_deploy
 from workflows.processes.services.instances import instance_start
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-TYPED = ("application_received", "term_begins", "APP-7", "by_message", "waits_for_signal")
+TYPED = ("no_such_message", "application_received", "term_begins", "APP-7", "by_message", "waits_for_signal")
 HEAD = '<bpmn:message id="apply" name="application_received"/><bpmn:signal id="go" name="term_begins"/>'
 BY_MESSAGE = definitions(process("by_message", '<bpmn:startEvent id="on_apply"><bpmn:messageEventDefinition '
                                  'messageRef="apply"/></bpmn:startEvent>' + user_task("review")
@@ -38,6 +38,10 @@ def test_office_starts_a_process_by_message_and_reaches_two_instances_by_signal(
     page.goto(f"{site['url']}/console/")
     page.click("text=消息与信号")
     assert "by_message" in page.locator("table.start-triggers").inner_text()
+
+    _send(page, "message", "no_such_message")
+    assert "没有流程实例在等待消息 'no_such_message'，也没有流程由它启动" in page.inner_text("main")
+    assert not ProcessInstance.objects.filter(definition__key="by_message").exists()
 
     _send(page, "message", "application_received", "APP-7", '["not", "an object"]')
     assert "请填写 JSON 对象" in page.inner_text("main")
