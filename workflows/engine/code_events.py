@@ -72,14 +72,17 @@ class _ScopedThrow:
         return PendingBpmnEvent(self.name, _TYPENAMES[type(self)], self.code)
 
 
-class BpmnError(_ScopedThrow, ErrorEventDefinition):
+class _BpmnPayload:
     def payload(self, my_task):
         return deepcopy(my_task.data)
 
 
-class BpmnEscalation(_ScopedThrow, EscalationEventDefinition):
-    def payload(self, my_task):
-        return deepcopy(my_task.data)
+class BpmnError(_ScopedThrow, _BpmnPayload, ErrorEventDefinition):
+    pass
+
+
+class BpmnEscalation(_ScopedThrow, _BpmnPayload, EscalationEventDefinition):
+    pass
 
 
 class _SpiffPayload:
@@ -118,14 +121,12 @@ def _most_specific(catchers: list, definition_of) -> list:
 
 
 def _caught_by_event_subprocess(top, scope, event: BpmnEvent) -> bool:
-    names = [name for name in scope.spec.start.trigger_specs
-             if any(start.event_definition == event.event_definition
-                    for start in top.subprocess_specs[name].bpmn_start_events)]
-    if not names:
+    catching = {name: start.event_definition for name in scope.spec.start.trigger_specs
+                for start in top.subprocess_specs[name].bpmn_start_events
+                if start.event_definition == event.event_definition}
+    if not catching:
         return False
-    [name] = _most_specific(names, lambda n: next(
-        s.event_definition for s in top.subprocess_specs[n].bpmn_start_events
-        if s.event_definition == event.event_definition))
+    [name] = _most_specific(list(catching), catching.get)
     holder_id = scope.spec.start.trigger_wf(scope.task_tree, name)
     holder = top.get_task_from_id(holder_id)
     holder.task_spec._predict(holder, mask=TaskState.NOT_FINISHED_MASK)  # its way on to the scope's end
